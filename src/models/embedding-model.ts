@@ -1,0 +1,70 @@
+import type { BackboneSpec } from './backbone-spec.js';
+import {
+  decodeModel,
+  graphOf,
+  int64Tensor,
+  type ModelProto,
+  makeSpatialDimsSymbolic,
+  node,
+  setOutputsAndPrune,
+  valueInfo,
+} from './onnx-graph.js';
+
+/** Tensor names of every model we build: one image input, an embedding and (when a head is on) probabilities. */
+export const tensorNames = Object.freeze({ image: 'image', embedding: 'embedding', probabilities: 'probabilities' });
+
+export interface EmbeddingModelOptions {
+  /** Run the mirrored image through the backbone too and average the two embeddings (test-time augmentation). */
+  readonly flipTta: boolean;
+}
+
+/**
+ * Edits a backbone graph into an embedding extractor: its classifier is pruned away, the pooled feature is
+ * dequantised (for int8 graphs) and exposed as `embedding` [batch, width], and the input becomes `image`
+ * [batch, 3, height, width] with symbolic spatial dims. With `flipTta` the flip happens inside the graph
+ * (Slice with step -1 on the width axis), so every engine that serves the model gets the same accuracy.
+ */
+export function buildEmbeddingModel(backbone: Uint8Array, spec: BackboneSpec, options: EmbeddingModelOptions): ModelProto {
+  const model = decodeModel(backbone);
+  const graph = graphOf(model);
+  if (spec.input.spatialDimsFixed) makeSpatialDimsSymbolic(model, spec.input.name);
+  renameGraphInput(model, spec.input.name, tensorNames.image);
+
+  const views = options.flipTta ? 'embedding_views' : tensorNames.embedding;
+  const { tensor, dequantize } = spec.embedding;
+  graph.node!.push(
+    dequantize
+      ? node('DequantizeLinear', [tensor, dequantize.scale, dequantize.zeroPoint], [views])
+      : node('Identity', [tensor], [views]),
+  );
+
+  if (options.flipTta) {
+    const backboneInput = 'image_views';
+    for (const n of graph.node!) n.input = (n.input ?? []).map((i) => (i === tensorNames.image ? backboneInput : i));
+    graph.initializer!.push(
+      int64Tensor('tta_flip_starts', [-1]),
+      int64Tensor('tta_flip_ends', [Number.MIN_SAFE_INTEGER]),
+      int64Tensor('tta_flip_axes', [3]),
+      int64Tensor('tta_flip_steps', [-1]),
+      int64Tensor('tta_views_shape', [2, -1, spec.embedding.width]),
+    );
+    graph.node!.unshift(
+      node('Slice', [tensorNames.image, 'tta_flip_starts', 'tta_flip_ends', 'tta_flip_axes', 'tta_flip_steps'], ['image_flipped']),
+      node('Concat', [tensorNames.image, 'image_flipped'], [backboneInput], { axis: 0 }),
+    );
+    graph.node!.push(
+      node('Reshape', [views, 'tta_views_shape'], ['embedding_by_view']),
+      node('ReduceMean', ['embedding_by_view'], [tensorNames.embedding], { axes: [0], keepdims: 0 }),
+    );
+  }
+  setOutputsAndPrune(model, [valueInfo(tensorNames.embedding, ['batch', spec.embedding.width])]);
+  return model;
+}
+
+function renameGraphInput(model: ModelProto, from: string, to: string): void {
+  const graph = graphOf(model);
+  const input = graph.input?.find((i) => i.name === from);
+  if (!input) throw new Error(`backbone has no input named ${from}`);
+  input.name = to;
+  for (const n of graph.node ?? []) n.input = (n.input ?? []).map((i) => (i === from ? to : i));
+}

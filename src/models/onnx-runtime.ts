@@ -1,0 +1,51 @@
+import ort from 'onnxruntime-node';
+
+/** The ONNX Runtime adapter: the only file that touches onnxruntime-node. */
+export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+export interface SessionOptions {
+  readonly intraOpThreads: number;
+  readonly graphOptimizationLevel: GraphOptimizationLevel;
+}
+
+export const defaultSessionOptions: SessionOptions = Object.freeze({ intraOpThreads: 1, graphOptimizationLevel: 'all' });
+
+export interface OnnxSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs one batch: a float32 NCHW tensor in, named float32 outputs back with their dims. */
+  run(
+    input: Float32Array,
+    dims: readonly number[],
+  ): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
+  release(): Promise<void>;
+}
+
+export async function createOnnxSession(model: Uint8Array | string, options: SessionOptions = defaultSessionOptions): Promise<OnnxSession> {
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: options.intraOpThreads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: options.graphOptimizationLevel,
+    executionMode: 'sequential',
+  };
+  const session =
+    typeof model === 'string'
+      ? await ort.InferenceSession.create(model, sessionOptions)
+      : await ort.InferenceSession.create(model, sessionOptions);
+  const inputName = session.inputNames[0];
+  if (!inputName || session.inputNames.length !== 1) throw new Error(`expected one model input, found ${session.inputNames.join(', ')}`);
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(input, dims) {
+      const feeds = { [inputName]: new ort.Tensor('float32', input, dims as number[]) };
+      const results = await session.run(feeds);
+      const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+      for (const [name, tensor] of Object.entries(results)) {
+        out[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
+      }
+      return out;
+    },
+    release: () => session.release(),
+  };
+}

@@ -1,0 +1,177 @@
+import sharp, { type Metadata } from 'sharp';
+import { CorruptImageError, ImageError, ImageTooLargeError, ImageTooSmallError } from './errors.js';
+import { requireImageFormat } from './image-format.js';
+
+/** How a backbone wants its input: a square crop of `size` pixels, RGB, normalised per channel, NCHW. */
+export interface PreprocessSpec {
+  readonly size: number;
+  /** Share of the shorter side the centre crop keeps (224/256 = 0.875 for the ImageNet recipe). */
+  readonly cropFraction: number;
+  readonly mean: readonly [number, number, number];
+  readonly std: readonly [number, number, number];
+}
+
+/** Guards applied before any pixel is decoded. */
+export interface DecodeLimits {
+  /** Largest width × height accepted: 12 MP photos pass, decompression bombs do not. */
+  readonly maxPixels: number;
+  readonly minSide: number;
+}
+
+export const defaultDecodeLimits: DecodeLimits = Object.freeze({ maxPixels: 50_000_000, minSide: 8 });
+
+/**
+ * A region of the (orientation-corrected) image to classify, in fractions of its width and height, plus
+ * photometric changes. The centre crop is one view; training augmentations are others.
+ */
+export interface ImageView {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+  readonly flip: boolean;
+  /** Multipliers, 1 = unchanged. */
+  readonly brightness: number;
+  readonly saturation: number;
+}
+
+export interface TensorTarget {
+  /** Where the CHW tensor is written; allocated when absent. */
+  readonly out?: Float32Array;
+  /** Index into `out` of the first element. */
+  readonly offset?: number;
+}
+
+export interface PreprocessedImage {
+  readonly tensor: Float32Array;
+  /** Width and height after EXIF orientation, before cropping. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Number of float32 values one image occupies in an NCHW batch. */
+export function tensorLength(spec: PreprocessSpec): number {
+  return 3 * spec.size * spec.size;
+}
+
+/** Reads the header only: format, orientation-corrected size, and the limit checks. */
+export async function inspectImage(
+  bytes: Uint8Array,
+  limits: DecodeLimits = defaultDecodeLimits,
+): Promise<{ width: number; height: number; format: string }> {
+  const format = requireImageFormat(bytes);
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (cause) {
+    throw new CorruptImageError(errorMessage(cause), cause);
+  }
+  if (!meta.width || !meta.height) throw new CorruptImageError('no dimensions in the header');
+  if (meta.width * meta.height > limits.maxPixels) throw new ImageTooLargeError(meta.width, meta.height, limits.maxPixels);
+  const swap = (meta.orientation ?? 1) >= 5;
+  const width = swap ? meta.height : meta.width;
+  const height = swap ? meta.width : meta.height;
+  if (Math.min(width, height) < limits.minSide) throw new ImageTooSmallError(width, height, limits.minSide);
+  return { width, height, format };
+}
+
+/**
+ * Decodes JPEG/PNG/WebP bytes into a normalised float32 CHW tensor of `spec.size`², applying EXIF
+ * orientation and dropping alpha (composited on white). Without a view it takes the centre crop, resizing
+ * first so that libjpeg can shrink on load, which keeps 12-megapixel photos cheap.
+ */
+export async function imageToTensor(
+  bytes: Uint8Array,
+  spec: PreprocessSpec,
+  options: TensorTarget & { view?: ImageView; limits?: DecodeLimits } = {},
+): Promise<PreprocessedImage> {
+  const limits = options.limits ?? defaultDecodeLimits;
+  const { width, height } = await inspectImage(bytes, limits);
+  let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
+    .rotate()
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb');
+  const view = options.view;
+  if (view) {
+    const region = viewRegion(view, width, height);
+    pipeline = pipeline.extract(region).resize(spec.size, spec.size, { fit: 'fill' });
+    if (view.flip) pipeline = pipeline.flop();
+    if (view.brightness !== 1 || view.saturation !== 1)
+      pipeline = pipeline.modulate({ brightness: view.brightness, saturation: view.saturation });
+  } else {
+    const shorter = Math.max(spec.size, Math.round(spec.size / spec.cropFraction));
+    const scale = shorter / Math.min(width, height);
+    const resizedWidth = Math.max(spec.size, Math.round(width * scale));
+    const resizedHeight = Math.max(spec.size, Math.round(height * scale));
+    pipeline = pipeline.resize(resizedWidth, resizedHeight, { fit: 'fill' }).extract({
+      left: (resizedWidth - spec.size) >> 1,
+      top: (resizedHeight - spec.size) >> 1,
+      width: spec.size,
+      height: spec.size,
+    });
+  }
+  let pixels: Buffer;
+  try {
+    const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 || info.width !== spec.size || info.height !== spec.size)
+      throw new Error(`bug: decoded ${info.width}x${info.height}x${info.channels}, wanted ${spec.size}² RGB`);
+    pixels = data;
+  } catch (cause) {
+    if (cause instanceof ImageError) throw cause;
+    if (cause instanceof Error && cause.message.startsWith('bug:')) throw cause;
+    throw new CorruptImageError(errorMessage(cause), cause);
+  }
+  const out = options.out ?? new Float32Array(tensorLength(spec));
+  writeNormalisedChw(pixels, spec, out, options.offset ?? 0);
+  return { tensor: out, width, height };
+}
+
+/**
+ * Writes interleaved RGB bytes as normalised planar channels: (v/255 - mean) / std, folded into one multiply
+ * and one add per value so the hot loop allocates nothing.
+ */
+export function writeNormalisedChw(
+  rgb: Uint8Array,
+  spec: PreprocessSpec,
+  out: Float32Array,
+  offset: number,
+): void {
+  const plane = spec.size * spec.size;
+  if (rgb.length !== plane * 3) throw new Error(`bug: ${rgb.length} bytes for a ${spec.size}² RGB image`);
+  if (offset + plane * 3 > out.length) throw new Error('bug: tensor target too small');
+  const [m0, m1, m2] = spec.mean;
+  const [s0, s1, s2] = spec.std;
+  const a0 = 1 / (255 * s0);
+  const a1 = 1 / (255 * s1);
+  const a2 = 1 / (255 * s2);
+  const b0 = -m0 / s0;
+  const b1 = -m1 / s1;
+  const b2 = -m2 / s2;
+  const r = offset;
+  const g = offset + plane;
+  const b = offset + 2 * plane;
+  for (let i = 0, p = 0; i < plane; i++, p += 3) {
+    out[r + i] = rgb[p]! * a0 + b0;
+    out[g + i] = rgb[p + 1]! * a1 + b1;
+    out[b + i] = rgb[p + 2]! * a2 + b2;
+  }
+}
+
+function viewRegion(view: ImageView, width: number, height: number) {
+  const left = clamp(Math.round(view.left * width), 0, width - 1);
+  const top = clamp(Math.round(view.top * height), 0, height - 1);
+  return {
+    left,
+    top,
+    width: clamp(Math.round(view.width * width), 1, width - left),
+    height: clamp(Math.round(view.height * height), 1, height - top),
+  };
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value));
+}
+
+function errorMessage(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -32,8 +32,10 @@ export function buildEmbeddingModel(backbone: Uint8Array, spec: BackboneSpec, op
 
   const views = options.flipTta ? 'embedding_views' : tensorNames.embedding;
   const { tensor, dequantize } = spec.embedding;
+  // A dequantised (fp32) copy of an int8 backbone has no scales left: its pooled tensor is already float.
+  const quantised = dequantize && graph.initializer!.some((t) => t.name === dequantize.scale);
   graph.node!.push(
-    dequantize
+    quantised
       ? node('DequantizeLinear', [tensor, dequantize.scale, dequantize.zeroPoint], [views])
       : node('Identity', [tensor], [views]),
   );

@@ -43,7 +43,7 @@ export function int64Tensor(name: string, values: readonly number[]): TensorProt
 export function readFloatTensor(tensor: TensorProto): Float32Array {
   if (tensor.dataType !== DataType.FLOAT) throw new Error(`tensor ${tensor.name} is not float32`);
   if (tensor.rawData && tensor.rawData.length > 0) {
-    const copy = tensor.rawData.slice();
+    const copy = new Uint8Array(tensor.rawData);
     return new Float32Array(copy.buffer, copy.byteOffset, copy.byteLength / 4);
   }
   return Float32Array.from(tensor.floatData ?? []);

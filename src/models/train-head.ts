@@ -1,0 +1,261 @@
+import { normal, type Random, seededRandom, shuffle } from '../vision/random.js';
+import type { DenseLayer, HeadWeights } from './head-model.js';
+
+/** Rows of embeddings: `n` × `width`, row-major, with their class labels. */
+export interface TrainingSet {
+  readonly features: Float32Array;
+  readonly labels: Int32Array;
+  readonly width: number;
+  readonly classes: number;
+}
+
+export interface HeadHyperParameters {
+  /** Hidden units; 0 is multinomial logistic regression (a softmax head). */
+  readonly hidden: number;
+  /** L2 penalty on weights (not biases), per sample. */
+  readonly l2: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** Weigh each class's loss by n / (classes × count), so small classes count as much as large ones. */
+  readonly balanceClasses: boolean;
+  readonly seed: number;
+}
+
+export const defaultHyperParameters: HeadHyperParameters = Object.freeze({
+  hidden: 0,
+  l2: 1e-3,
+  epochs: 40,
+  batchSize: 128,
+  learningRate: 3e-3,
+  balanceClasses: true,
+  seed: 11,
+});
+
+/** Per-feature mean and standard deviation of a training set. */
+export function featureStatistics(set: TrainingSet): { mean: Float32Array; std: Float32Array } {
+  const n = set.labels.length;
+  const mean = new Float64Array(set.width);
+  const sq = new Float64Array(set.width);
+  for (let i = 0; i < n; i++) {
+    const row = i * set.width;
+    for (let k = 0; k < set.width; k++) {
+      const v = set.features[row + k]!;
+      mean[k]! += v;
+      sq[k]! += v * v;
+    }
+  }
+  const std = new Float32Array(set.width);
+  for (let k = 0; k < set.width; k++) {
+    mean[k]! /= n;
+    std[k] = Math.sqrt(Math.max(sq[k]! / n - mean[k]! ** 2, 0)) + 1e-6;
+  }
+  return { mean: Float32Array.from(mean), std };
+}
+
+/**
+ * Trains a head with mini-batch Adam on standardised features and returns it with the standardisation folded
+ * into the first layer, so it takes raw embeddings. Deterministic for a given seed.
+ */
+export function trainHead(set: TrainingSet, params: HeadHyperParameters): HeadWeights {
+  const { mean, std } = featureStatistics(set);
+  const n = set.labels.length;
+  const x = new Float32Array(set.features.length);
+  for (let i = 0; i < n; i++) {
+    const row = i * set.width;
+    for (let k = 0; k < set.width; k++) x[row + k] = (set.features[row + k]! - mean[k]!) / std[k]!;
+  }
+  const random = seededRandom(params.seed);
+  const sizes = params.hidden > 0 ? [set.width, params.hidden, set.classes] : [set.width, set.classes];
+  const layers = sizes.slice(1).map((outputs, i) => initLayer(sizes[i]!, outputs, random, params.hidden > 0));
+  const sampleWeight = classWeights(set.labels, set.classes, params.balanceClasses);
+  const optimiser = layers.map((l) => new AdamState(l.weight.length, l.bias.length));
+  const order = Array.from({ length: n }, (_, i) => i);
+  let step = 0;
+  for (let epoch = 0; epoch < params.epochs; epoch++) {
+    shuffle(order, random);
+    // Cosine decay: large steps early, fine ones at the end, no schedule to tune.
+    const rate = params.learningRate * 0.5 * (1 + Math.cos((Math.PI * epoch) / params.epochs));
+    for (let start = 0; start < n; start += params.batchSize) {
+      const batch = order.slice(start, start + params.batchSize);
+      const grads = backpropagate(layers, x, set, batch, sampleWeight, params.l2);
+      step++;
+      layers.forEach((layer, i) => optimiser[i]!.update(layer, grads[i]!, rate, step));
+    }
+  }
+  return { layers: [foldStandardisation(layers[0]!, mean, std), ...layers.slice(1)] };
+}
+
+/** Class probabilities for each row of `features` (raw embeddings), row-major n × classes. */
+export function predictHead(head: HeadWeights, features: Float32Array, width: number): Float32Array {
+  const n = features.length / width;
+  let current = features;
+  let currentWidth = width;
+  head.layers.forEach((layer, index) => {
+    const out = denseForward(layer, current, n);
+    if (index < head.layers.length - 1) for (let i = 0; i < out.length; i++) out[i] = Math.max(0, out[i]!);
+    current = out;
+    currentWidth = layer.outputs;
+  });
+  for (let i = 0; i < n; i++) softmaxInPlace(current, i * currentWidth, currentWidth);
+  return current;
+}
+
+/** W' = W / std, b' = b − W·(mean / std): the same function of raw inputs as W on standardised ones. */
+export function foldStandardisation(layer: DenseLayer, mean: Float32Array, std: Float32Array): DenseLayer {
+  const weight = new Float32Array(layer.weight.length);
+  const bias = Float32Array.from(layer.bias);
+  for (let o = 0; o < layer.outputs; o++) {
+    const row = o * layer.inputs;
+    let shift = 0;
+    for (let k = 0; k < layer.inputs; k++) {
+      const w = layer.weight[row + k]! / std[k]!;
+      weight[row + k] = w;
+      shift += w * mean[k]!;
+    }
+    bias[o] = bias[o]! - shift;
+  }
+  return { ...layer, weight, bias };
+}
+
+interface MutableLayer extends DenseLayer {
+  readonly weight: Float32Array;
+  readonly bias: Float32Array;
+}
+
+function initLayer(inputs: number, outputs: number, random: Random, scaled: boolean): MutableLayer {
+  const weight = new Float32Array(inputs * outputs);
+  // He initialisation for ReLU nets; a softmax head starts at zero (its loss is convex).
+  if (scaled) {
+    const scale = Math.sqrt(2 / inputs);
+    for (let i = 0; i < weight.length; i++) weight[i] = normal(random) * scale;
+  }
+  return { inputs, outputs, weight, bias: new Float32Array(outputs) };
+}
+
+function classWeights(labels: Int32Array, classes: number, balance: boolean): Float32Array {
+  const counts = new Float64Array(classes);
+  for (const label of labels) counts[label]!++;
+  return Float32Array.from(counts, (c) => (balance && c > 0 ? labels.length / (classes * c) : 1));
+}
+
+function denseForward(layer: DenseLayer, input: Float32Array, rows: number): Float32Array {
+  const out = new Float32Array(rows * layer.outputs);
+  for (let i = 0; i < rows; i++) {
+    const inRow = i * layer.inputs;
+    for (let o = 0; o < layer.outputs; o++) {
+      const wRow = o * layer.inputs;
+      let sum = layer.bias[o]!;
+      for (let k = 0; k < layer.inputs; k++) sum += input[inRow + k]! * layer.weight[wRow + k]!;
+      out[i * layer.outputs + o] = sum;
+    }
+  }
+  return out;
+}
+
+function softmaxInPlace(values: Float32Array, offset: number, length: number): void {
+  let max = -Infinity;
+  for (let c = 0; c < length; c++) max = Math.max(max, values[offset + c]!);
+  let sum = 0;
+  for (let c = 0; c < length; c++) {
+    const e = Math.exp(values[offset + c]! - max);
+    values[offset + c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < length; c++) values[offset + c]! /= sum;
+}
+
+interface Gradient {
+  readonly weight: Float32Array;
+  readonly bias: Float32Array;
+}
+
+/** Weighted cross-entropy gradients of one mini-batch, with the L2 term on weights. */
+function backpropagate(
+  layers: readonly MutableLayer[],
+  x: Float32Array,
+  set: TrainingSet,
+  batch: readonly number[],
+  sampleWeight: Float32Array,
+  l2: number,
+): Gradient[] {
+  const rows = batch.length;
+  const input = new Float32Array(rows * set.width);
+  batch.forEach((index, r) => input.set(x.subarray(index * set.width, (index + 1) * set.width), r * set.width));
+  const activations: Float32Array[] = [input];
+  layers.forEach((layer, i) => {
+    const out = denseForward(layer, activations[i]!, rows);
+    if (i < layers.length - 1) for (let j = 0; j < out.length; j++) out[j] = Math.max(0, out[j]!);
+    activations.push(out);
+  });
+  const classes = set.classes;
+  const logits = activations[layers.length]!;
+  let delta = new Float32Array(rows * classes);
+  let totalWeight = 0;
+  batch.forEach((index) => {
+    totalWeight += sampleWeight[set.labels[index]!]!;
+  });
+  for (let r = 0; r < rows; r++) {
+    softmaxInPlace(logits, r * classes, classes);
+    const label = set.labels[batch[r]!]!;
+    const w = sampleWeight[label]! / totalWeight;
+    for (let c = 0; c < classes; c++) delta[r * classes + c] = (logits[r * classes + c]! - (c === label ? 1 : 0)) * w;
+  }
+  const grads: Gradient[] = new Array(layers.length);
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    const inputAct = activations[i]!;
+    const weight = new Float32Array(layer.weight.length);
+    const bias = new Float32Array(layer.outputs);
+    const previous = i > 0 ? new Float32Array(rows * layer.inputs) : undefined;
+    for (let r = 0; r < rows; r++) {
+      const inRow = r * layer.inputs;
+      for (let o = 0; o < layer.outputs; o++) {
+        const d = delta[r * layer.outputs + o]!;
+        if (d === 0) continue;
+        bias[o]! += d;
+        const wRow = o * layer.inputs;
+        for (let k = 0; k < layer.inputs; k++) weight[wRow + k]! += d * inputAct[inRow + k]!;
+        if (previous) for (let k = 0; k < layer.inputs; k++) previous[inRow + k]! += d * layer.weight[wRow + k]!;
+      }
+    }
+    for (let k = 0; k < weight.length; k++) weight[k]! += l2 * layer.weight[k]!;
+    grads[i] = { weight, bias };
+    if (previous) {
+      for (let j = 0; j < previous.length; j++) if (inputAct[j]! <= 0) previous[j] = 0;
+      delta = previous;
+    }
+  }
+  return grads;
+}
+
+class AdamState {
+  private readonly mw: Float32Array;
+  private readonly vw: Float32Array;
+  private readonly mb: Float32Array;
+  private readonly vb: Float32Array;
+  constructor(weights: number, biases: number) {
+    this.mw = new Float32Array(weights);
+    this.vw = new Float32Array(weights);
+    this.mb = new Float32Array(biases);
+    this.vb = new Float32Array(biases);
+  }
+
+  update(layer: MutableLayer, grad: Gradient, rate: number, step: number): void {
+    adam(layer.weight, grad.weight, this.mw, this.vw, rate, step);
+    adam(layer.bias, grad.bias, this.mb, this.vb, rate, step);
+  }
+}
+
+function adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, rate: number, step: number): void {
+  const b1 = 0.9;
+  const b2 = 0.999;
+  const c1 = 1 - b1 ** step;
+  const c2 = 1 - b2 ** step;
+  for (let i = 0; i < p.length; i++) {
+    const gi = g[i]!;
+    m[i] = b1 * m[i]! + (1 - b1) * gi;
+    v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
+    p[i]! -= (rate * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + 1e-8);
+  }
+}

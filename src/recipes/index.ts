@@ -1,0 +1,3 @@
+export * from './load-recipe.js';
+export * from './project-paths.js';
+export * from './recipe-schema.js';

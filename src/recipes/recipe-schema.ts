@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, 'a Kubernetes quantity such as 500m, 1, 512Mi or 2Gi');
+
+/** What model a recipe serves and how its head is trained. */
+export const modelSchema = z.strictObject({
+  backbone: z.string(),
+  /** int8: the zoo's quantised graph as it is; fp32: the same graph dequantised (the predecessor's choice). */
+  precision: z.enum(['int8', 'fp32']).default('int8'),
+  input_size: z.number().int().min(96).max(512),
+  /** Folder under models/heads/ holding head.onnx and its card. */
+  head: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  tta: z.strictObject({ flip: z.boolean().default(false) }).default({ flip: false }),
+  training: z
+    .strictObject({
+      /** Random resized crops per training photo, besides its centre crop. */
+      augment_views: z.number().int().min(0).max(16).default(0),
+      validation_fraction: z.number().gt(0).lt(0.5).default(0.2),
+      seed: z.number().int().default(11),
+      epochs: z.number().int().positive().default(30),
+      search: z
+        .strictObject({
+          hidden: z.array(z.number().int().min(0)).nonempty().default([0]),
+          l2: z.array(z.number().min(0)).nonempty().default([1e-3]),
+          balance_classes: z.array(z.boolean()).nonempty().default([true]),
+        })
+        .default({ hidden: [0], l2: [1e-3], balance_classes: [true] }),
+    })
+    .default({
+      augment_views: 0,
+      validation_fraction: 0.2,
+      seed: 11,
+      epochs: 30,
+      search: { hidden: [0], l2: [1e-3], balance_classes: [true] },
+    }),
+});
+
+/** How one replica serves: Triton-style batching, admission control, threads. */
+export const servingSchema = z.strictObject({
+  /** pool: worker threads and a dynamic batcher; inline: synchronous in the request handler (the predecessor). */
+  mode: z.enum(['pool', 'inline']).default('pool'),
+  instances: z.number().int().min(1).max(64).default(1),
+  intra_op_threads: z.number().int().min(1).max(64).default(1),
+  graph_optimization: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  max_batch_size: z.number().int().min(1).max(256).default(8),
+  max_queue_delay_ms: z.number().min(0).max(1000).default(2),
+  preferred_batch_sizes: z.array(z.number().int().min(1)).default([]),
+  max_queue: z.number().int().min(1).default(64),
+  timeout_ms: z.number().int().positive().default(2000),
+  max_body_bytes: z.number().int().positive().default(20 * 1024 * 1024),
+  max_pixels: z.number().int().positive().default(50_000_000),
+  /** Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the target is small (false: full-size decode). */
+  shrink_on_load: z.boolean().default(true),
+});
+
+export const resourcesSchema = z.strictObject({
+  requests: z.strictObject({ cpu: quantity, memory: quantity }),
+  limits: z.strictObject({ cpu: quantity, memory: quantity }),
+});
+
+export const autoscalingSchema = z.strictObject({
+  min_replicas: z.number().int().min(0),
+  max_replicas: z.number().int().min(1),
+  metric: z.enum(['cpu', 'inflight', 'queue_depth']),
+  /** Percent for cpu; requests per replica for inflight and queue_depth. */
+  target: z.number().positive(),
+  scale_down_delay_s: z.number().int().min(0).default(300),
+});
+
+/** A deployment recipe: the single source of truth for the server, benchmarks, manifests and the deck. */
+export const recipeSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    description: z.string(),
+    model: modelSchema,
+    serving: servingSchema.default(servingSchema.parse({})),
+    resources: resourcesSchema.optional(),
+    autoscaling: autoscalingSchema.optional(),
+  })
+  .superRefine((recipe, ctx) => {
+    const a = recipe.autoscaling;
+    if (a && a.min_replicas > a.max_replicas)
+      ctx.addIssue({ code: 'custom', path: ['autoscaling', 'min_replicas'], message: 'must not exceed max_replicas' });
+    const s = recipe.serving;
+    for (const size of s.preferred_batch_sizes)
+      if (size > s.max_batch_size)
+        ctx.addIssue({ code: 'custom', path: ['serving', 'preferred_batch_sizes'], message: `${size} > max_batch_size` });
+  });
+
+export type Recipe = z.infer<typeof recipeSchema>;
+export type ModelConfig = Recipe['model'];
+export type ServingConfig = Recipe['serving'];

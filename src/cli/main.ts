@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * `gourmetgram <verb> [options]`: each verb is one thin file in this folder exporting `run(argv, env)`.
+ */
+import { readEnvironment } from './environment.js';
+
+export type VerbRunner = (argv: string[], env: ReturnType<typeof readEnvironment>) => Promise<number | undefined>;
+
+const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRunner }> }> = {
+  train: { summary: 'train a recipe\'s food head on a dataset folder', load: () => import('./train.js') },
+  eval: { summary: 'evaluate a recipe\'s packaged model on a split', load: () => import('./eval.js') },
+  predict: { summary: 'print the top-3 classes of image files', load: () => import('./predict.js') },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    process.stdout.write(
+      `usage: gourmetgram <verb> [options]\n\n${Object.entries(verbs)
+        .map(([name, v]) => `  ${name.padEnd(10)} ${v.summary}`)
+        .join('\n')}\n\nRun 'gourmetgram <verb> --help' for a verb's options.\n`,
+    );
+    return verb ? 0 : 2;
+  }
+  const entry = verbs[verb];
+  if (!entry) {
+    process.stderr.write(`gourmetgram: unknown verb '${verb}'; run 'gourmetgram --help'\n`);
+    return 2;
+  }
+  const { run } = await entry.load();
+  return (await run(rest, readEnvironment())) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`gourmetgram: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.GOURMETGRAM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  },
+);

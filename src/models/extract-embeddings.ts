@@ -9,7 +9,10 @@ export interface ExtractOptions {
   readonly session: OnnxSession;
   /** Names the embedding model in cache keys (a hash of the backbone and the graph edits). */
   readonly modelKey: string;
+  /** Width of one output row (the embedding width, or the number of classes). */
   readonly width: number;
+  /** Which model output to collect; `embedding` by default. */
+  readonly output?: string;
   readonly preprocess: PreprocessSpec;
   readonly cache?: EmbeddingCache;
   readonly batchSize?: number;
@@ -60,7 +63,7 @@ export async function extractEmbeddings(paths: readonly string[], options: Extra
           embeddings[item] = new Array(list.length);
           await Promise.all(
             list.map(async (imageView, view) => {
-              const key = EmbeddingCache.key(imageHash, options.modelKey, options.preprocess, imageView ?? 'centre');
+              const key = EmbeddingCache.key(imageHash, options.modelKey, options.output ?? '', options.preprocess, imageView ?? 'centre');
               const hit = await options.cache?.get(key, options.width);
               if (hit) {
                 embeddings[item]![view] = hit;
@@ -117,8 +120,9 @@ async function runBatch(
   if (rows.length === 0) return;
   const size = options.preprocess.size;
   const result = await options.session.run(input, [batch.length, 3, size, size]);
-  const output = result[tensorNames.embedding];
-  if (!output) throw new Error(`embedding model has no '${tensorNames.embedding}' output`);
+  const name = options.output ?? tensorNames.embedding;
+  const output = result[name];
+  if (!output) throw new Error(`model has no '${name}' output`);
   for (const { v, slot } of rows) {
     if (embeddings[v.item]!.length === 0) continue;
     const embedding = output.data.slice(slot * options.width, (slot + 1) * options.width);

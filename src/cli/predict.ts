@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { ranked } from '../evaluation/metrics.js';
+import { preparePackagedModel } from '../models/index.js';
+import { classifyItems } from '../pipeline/index.js';
+import { loadRecipe } from '../recipes/index.js';
+import type { Environment } from './environment.js';
+import { storeOptions } from './store-options.js';
+
+const usage = 'usage: gourmetgram predict [--recipe <file|name>] [--json] <image...>\nPrints the top-3 classes of each image.';
+
+export async function run(argv: string[], env: Environment): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { recipe: { type: 'string', default: 'latency' }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } },
+  });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(`${usage}\n`);
+    return values.help ? 0 : 2;
+  }
+  const recipe = await loadRecipe(values.recipe);
+  const packaged = await preparePackagedModel(recipe.model, storeOptions(env));
+  const { rows, failures } = await classifyItems(packaged, positionals.map((path) => ({ path })));
+  let status = 0;
+  positionals.forEach((path, i) => {
+    const row = rows[i];
+    if (!row) {
+      const reason = failures.find((f) => f.path === path)?.reason ?? 'unreadable';
+      process.stderr.write(`${path}: ${reason}\n`);
+      status = 1;
+      return;
+    }
+    const top = ranked(row, 0, row.length)
+      .slice(0, 3)
+      .map((c) => ({ category: packaged.classes[c]!, confidence: row[c]! }));
+    if (values.json) process.stdout.write(`${JSON.stringify({ file: path, top })}\n`);
+    else process.stdout.write(`${path}\n${top.map((t) => `  ${t.category.padEnd(16)} ${(t.confidence * 100).toFixed(1)}%`).join('\n')}\n`);
+  });
+  return status;
+}

@@ -1,0 +1,14 @@
+import type { ModelStoreOptions } from '../models/index.js';
+import type { Environment } from './environment.js';
+
+/** Where models come from, as the environment says. */
+export function storeOptions(env: Environment, headsDir?: string): ModelStoreOptions {
+  return { mirrorDir: env.modelMirror, cacheDir: env.cacheDir, headsDir };
+}
+
+/** The dataset folder: the flag, else GOURMETGRAM_DATA. */
+export function dataDirFrom(flag: string | undefined, env: Environment): string {
+  const dir = flag ?? env.values.DATA;
+  if (!dir) throw new Error('no dataset: pass --data <dir> or set GOURMETGRAM_DATA');
+  return dir;
+}

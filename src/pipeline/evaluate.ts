@@ -1,0 +1,102 @@
+import { availableParallelism } from 'node:os';
+import { type DatasetItem, itemsOf, readDataset, type Split } from '../data/index.js';
+import { type ClassificationReport, classificationReport, groupAccuracy } from '../evaluation/metrics.js';
+import {
+  createOnnxSession,
+  extractEmbeddings,
+  type ModelStoreOptions,
+  type PackagedModel,
+  preparePackagedModel,
+  tensorNames,
+} from '../models/index.js';
+import type { Recipe } from '../recipes/index.js';
+
+export interface EvaluationResult {
+  readonly recipe: string;
+  readonly model: { readonly name: string; readonly version: number; readonly sha256: string; readonly bytes: number };
+  readonly data: string;
+  readonly split: Split;
+  readonly n: number;
+  readonly top1: number;
+  readonly top2: number;
+  readonly macro_f1: number;
+  readonly ece: number;
+  readonly report: ClassificationReport;
+  readonly per_source: ReturnType<typeof groupAccuracy>;
+  readonly unreadable: readonly { path: string; reason: string }[];
+  readonly seconds: number;
+  /** Per item, in dataset order: the file, its label and predicted probabilities (for error analysis). */
+  readonly predictions: readonly { file: string; source: string; label: number; probabilities: number[] }[];
+}
+
+/** Runs a recipe's packaged model over one split of a dataset and computes every offline metric. */
+export async function evaluateRecipe(options: {
+  readonly recipe: Recipe;
+  readonly dataDir: string;
+  readonly split: Split;
+  readonly store: ModelStoreOptions;
+  readonly onProgress?: (done: number, total: number) => void;
+}): Promise<EvaluationResult> {
+  const started = Date.now();
+  const packaged = await preparePackagedModel(options.recipe.model, options.store);
+  const dataset = await readDataset(options.dataDir, {
+    validationFraction: options.recipe.model.training.validation_fraction,
+  });
+  const items = itemsOf(dataset, options.split);
+  const { rows, failures } = await classifyItems(packaged, items, options.onProgress);
+  const kept = items.filter((_, i) => rows[i] !== undefined);
+  const probabilities = new Float32Array(kept.length * packaged.classes.length);
+  let k = 0;
+  for (const row of rows) if (row) probabilities.set(row, k++ * packaged.classes.length);
+  const labels = kept.map((i) => i.label);
+  const report = classificationReport(probabilities, labels, packaged.classes);
+  return {
+    recipe: options.recipe.name,
+    model: { name: packaged.name, version: packaged.version, sha256: packaged.sha256, bytes: packaged.bytes },
+    data: dataset.root,
+    split: options.split,
+    n: report.n,
+    top1: report.top1,
+    top2: report.top2,
+    macro_f1: report.macro_f1,
+    ece: report.ece,
+    report,
+    per_source: groupAccuracy(probabilities, labels, kept.map((i) => i.source), packaged.classes.length),
+    unreadable: failures,
+    seconds: (Date.now() - started) / 1000,
+    predictions: kept.map((item, i) => ({
+      file: item.file,
+      source: item.source,
+      label: item.label,
+      probabilities: Array.from(probabilities.subarray(i * packaged.classes.length, (i + 1) * packaged.classes.length)),
+    })),
+  };
+}
+
+/** Class probabilities of each file through the packaged model (undefined where a file cannot be read). */
+export async function classifyItems(
+  packaged: PackagedModel,
+  items: readonly Pick<DatasetItem, 'path'>[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ rows: (Float32Array | undefined)[]; failures: { path: string; reason: string }[] }> {
+  const session = await createOnnxSession(packaged.path, {
+    intraOpThreads: availableParallelism(),
+    graphOptimizationLevel: 'all',
+  });
+  try {
+    const result = await extractEmbeddings(
+      items.map((i) => i.path),
+      {
+        session,
+        modelKey: packaged.sha256,
+        width: packaged.classes.length,
+        output: tensorNames.probabilities,
+        preprocess: packaged.preprocess,
+        onProgress,
+      },
+    );
+    return { rows: result.embeddings.map((views) => views[0]), failures: [...result.failures] };
+  } finally {
+    await session.release();
+  }
+}

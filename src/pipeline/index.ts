@@ -1,0 +1,3 @@
+export * from './evaluate.js';
+export * from './model-card.js';
+export * from './train.js';

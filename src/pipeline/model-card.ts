@@ -1,0 +1,44 @@
+import type { HeadCard } from '../models/index.js';
+
+/** The human-readable model card, written beside card.json. */
+export function headCardMarkdown(card: HeadCard): string {
+  const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+  const searchRows = card.search
+    .map((r) => `| ${r.hidden} | ${r.l2} | ${r.balance_classes} | ${pct(r.validation_top1 as number)} | ${pct(r.validation_macro_f1 as number)} |`)
+    .join('\n');
+  return `# Model card: ${card.name} v${card.version}
+
+Food-11 classifier head on ${card.backbone.name} (${card.backbone.precision}), input ${card.input_size} px${
+    card.flip_tta ? ', test-time flip averaged inside the graph' : ''
+  }. Created ${card.created}; training took ${card.training_seconds.toFixed(0)} s.
+
+## Data
+- Root: \`${card.data.root}\` (${card.data.layout} layout), fingerprint \`${card.data.fingerprint.slice(0, 16)}…\`
+- Counts: ${Object.entries(card.data.counts).map(([k, v]) => `${k} ${v}`).join(', ')}; unreadable files skipped: ${card.data.unreadable}
+- Validation was carved from train by photo group (burst shots of one dish stay together); test was used only to report.
+
+## Preprocessing
+${card.preprocessing.resize}; RGB scaled to [0,1], mean ${card.preprocessing.mean.join(', ')}, std ${card.preprocessing.std.join(', ')}; ${card.preprocessing.layout}.
+
+## Hyper-parameters
+\`\`\`json
+${JSON.stringify(card.hyper_parameters, null, 2)}
+\`\`\`
+
+## Search (validation, centre crop)
+| hidden | l2 | balanced | top-1 | macro-F1 |
+| --- | --- | --- | --- | --- |
+${searchRows}
+
+## Results
+| split | n | top-1 | macro-F1 |
+| --- | --- | --- | --- |
+| validation (chosen on) | ${card.validation.n} | ${pct(card.validation.top1)} | ${pct(card.validation.macro_f1)} |
+| test (reported only) | ${card.test?.n ?? 'n/a'} | ${pct(card.test?.top1)} | ${pct(card.test?.macro_f1)} |
+
+## Caveats
+The stand-in dataset's sources differ by class (lab photos with a coin for Bread and Egg, cheese only for Dairy,
+sushi only for Seafood): a model can learn the background or the source rather than the food, and these figures
+overstate accuracy on real user photos. Parameters: ${card.parameters}. Head SHA-256 \`${card.sha256}\`.
+`;
+}

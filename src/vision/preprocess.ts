@@ -1,4 +1,4 @@
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { CorruptImageError, ImageError, ImageTooLargeError, ImageTooSmallError } from './errors.js';
 import { requireImageFormat } from './image-format.js';
 
@@ -83,14 +83,15 @@ export async function inspectImage(
 export async function imageToTensor(
   bytes: Uint8Array,
   spec: PreprocessSpec,
-  options: TensorTarget & { view?: ImageView; limits?: DecodeLimits } = {},
+  options: TensorTarget & { view?: ImageView; limits?: DecodeLimits; shrinkOnLoad?: boolean } = {},
 ): Promise<PreprocessedImage> {
   const limits = options.limits ?? defaultDecodeLimits;
   const { width, height } = await inspectImage(bytes, limits);
-  let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb');
+  let pipeline =
+    options.shrinkOnLoad === false
+      ? await decodedFullSize(bytes, limits)
+      : sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).rotate();
+  pipeline = pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb');
   const view = options.view;
   if (view) {
     const region = viewRegion(view, width, height);
@@ -154,6 +155,22 @@ export function writeNormalisedChw(
     out[r + i] = rgb[p]! * a0 + b0;
     out[g + i] = rgb[p + 1]! * a1 + b1;
     out[b + i] = rgb[p + 2]! * a2 + b2;
+  }
+}
+
+/**
+ * Decodes every pixel before resizing (shrinkOnLoad false): what a naive pipeline pays, kept so the
+ * predecessor's recipe can be measured as it ran.
+ */
+async function decodedFullSize(bytes: Uint8Array, limits: DecodeLimits): Promise<Sharp> {
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
+      .rotate()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  } catch (cause) {
+    throw new CorruptImageError(errorMessage(cause), cause);
   }
 }
 

@@ -1,0 +1,158 @@
+/**
+ * One inference worker thread: owns one ONNX Runtime session, decodes and preprocesses the photos of a
+ * batch straight into the batch tensor (no intermediate copies), runs it, and transfers the outputs back.
+ */
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createOnnxSession, type OnnxSession } from '../models/onnx-runtime.js';
+import { imageToTensor, tensorLength } from '../vision/index.js';
+import { TensorShapeError } from './errors.js';
+import {
+  type BatchInput,
+  type BatchResult,
+  type FromWorker,
+  type ToWorker,
+  toWireError,
+  type WireError,
+  type WorkerConfig,
+} from './worker-messages.js';
+
+const port = parentPort;
+if (!port) throw new Error('bug: pool-worker.js must run as a worker thread');
+const config = workerData as WorkerConfig;
+const perImage = tensorLength(config.preprocess);
+const side = config.preprocess.size;
+
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+async function runBatch(
+  session: OnnxSession,
+  id: number,
+  inputs: readonly BatchInput[],
+): Promise<BatchResult> {
+  const batch = new Float32Array(perImage * inputs.length);
+  const errors: (WireError | null)[] = inputs.map(() => null);
+  const decodeMs: number[] = inputs.map(() => 0);
+  // Decode every photo of the batch at once: sharp runs them on libvips' own threads.
+  await Promise.all(
+    inputs.map(async (input, slot) => {
+      const started = performance.now();
+      try {
+        if (input.kind === 'tensor') {
+          if (input.data.length !== perImage)
+            throw new TensorShapeError(
+              `tensor has ${input.data.length} values; [3,${side},${side}] needs ${perImage}`,
+            );
+          batch.set(input.data, slot * perImage);
+        } else {
+          await imageToTensor(input.bytes, config.preprocess, {
+            out: batch,
+            offset: slot * perImage,
+            limits: { maxPixels: config.maxPixels, minSide: 8 },
+            shrinkOnLoad: config.shrinkOnLoad,
+          });
+        }
+      } catch (error) {
+        errors[slot] = toWireError(error);
+      }
+      decodeMs[slot] = performance.now() - started;
+    }),
+  );
+  const good = errors.flatMap((error, slot) => (error ? [] : [slot]));
+  const rows = inputs.map(() => -1);
+  good.forEach((slot, row) => {
+    rows[slot] = row;
+  });
+  let tensor = batch;
+  if (good.length !== inputs.length) {
+    // Compact only when some input failed: the common path feeds `batch` as it is.
+    tensor = new Float32Array(perImage * good.length);
+    good.forEach((slot, row) => {
+      tensor.set(batch.subarray(slot * perImage, (slot + 1) * perImage), row * perImage);
+    });
+  }
+  let inferMs = 0;
+  let probabilities: Float32Array = new Float32Array(0);
+  let embedding: Float32Array | undefined;
+  let classes = 0;
+  let embeddingWidth = 0;
+  if (good.length > 0) {
+    const started = performance.now();
+    const outputs = await session.run(tensor, [good.length, 3, side, side]);
+    inferMs = performance.now() - started;
+    const probs = outputs.probabilities;
+    if (!probs) throw new Error('model has no probabilities output');
+    probabilities = probs.data;
+    classes = probs.dims[1] ?? 0;
+    embedding = outputs.embedding?.data;
+    embeddingWidth = outputs.embedding?.dims[1] ?? 0;
+  }
+  return {
+    type: 'batch-done',
+    id,
+    probabilities,
+    embedding,
+    classes,
+    embeddingWidth,
+    rows,
+    errors,
+    decodeMs,
+    inferMs,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let session: OnnxSession;
+  try {
+    session = await createOnnxSession(config.modelPath, {
+      intraOpThreads: config.intraOpThreads,
+      graphOptimizationLevel: config.graphOptimization,
+    });
+    if (!session.outputNames.includes('probabilities'))
+      throw new Error(`model outputs are ${session.outputNames.join(', ')}; 'probabilities' is required`);
+    for (const size of config.warmupBatchSizes)
+      await session.run(new Float32Array(perImage * size), [size, 3, side, side]);
+  } catch (error) {
+    post({ type: 'load-failed', error: toWireError(error) });
+    return;
+  }
+  // Messages are handled one at a time: the pool sends a worker one batch and waits for its answer.
+  port!.on('message', (message: ToWorker) => {
+    if (message.type === 'release') {
+      void session.release().finally(() => {
+        post({ type: 'released' });
+        port!.close();
+      });
+      return;
+    }
+    runBatch(session, message.id, message.inputs).then(
+      (result) => {
+        const transfer = [result.probabilities.buffer as ArrayBuffer];
+        if (result.embedding) transfer.push(result.embedding.buffer as ArrayBuffer);
+        post(result, transfer);
+      },
+      (error: unknown) => {
+        // A whole-batch failure (the session itself): every input gets the error.
+        const wire = toWireError(error);
+        post({
+          type: 'batch-done',
+          id: message.id,
+          probabilities: new Float32Array(0),
+          embedding: undefined,
+          classes: 0,
+          embeddingWidth: 0,
+          rows: message.inputs.map(() => -1),
+          errors: message.inputs.map(() => wire),
+          decodeMs: message.inputs.map(() => 0),
+          inferMs: 0,
+        });
+      },
+    );
+  });
+  post({ type: 'ready', loadMs: performance.now() - started });
+}
+
+void main();

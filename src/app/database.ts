@@ -1,0 +1,187 @@
+import Database from 'better-sqlite3';
+import {
+  type Generated,
+  Kysely,
+  type Migration,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
+import pg from 'pg';
+
+export interface PhotoTable {
+  id: string;
+  created_at: string;
+  caption: string | null;
+  /** SHA-256 of the uploader's cookie token: lets the owner delete without accounts, reveals nothing. */
+  owner_hash: string;
+  image_key: string;
+  thumb_key: string;
+  mime: string;
+  width: number;
+  height: number;
+  bytes: number;
+  /** The category shown and browsed: the latest correction if any, else the prediction. */
+  category: string;
+  predicted_category: string;
+  confidence: number;
+  /** JSON array of { category, confidence }, most likely first. */
+  top_json: string;
+  model: string;
+  model_version: number;
+  /** Wall time of the classification as the app saw it. */
+  latency_ms: number;
+}
+
+export interface CorrectionTable {
+  id: Generated<number>;
+  photo_id: string;
+  created_at: string;
+  /** The prediction being corrected, copied so the label survives a later re-classification. */
+  predicted_category: string;
+  predicted_confidence: number;
+  model: string;
+  model_version: number;
+  category: string;
+}
+
+/** Append-only: every prediction and every correction, for monitoring (drift, feedback accuracy). */
+export interface PredictionLogTable {
+  id: Generated<number>;
+  created_at: string;
+  kind: 'prediction' | 'correction';
+  photo_id: string;
+  model: string;
+  model_version: number;
+  category: string;
+  confidence: number;
+  top_json: string;
+  latency_ms: number;
+}
+
+export interface AppDatabase {
+  photos: PhotoTable;
+  corrections: CorrectionTable;
+  prediction_log: PredictionLogTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  readonly db: Kysely<AppDatabase>;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… for PostgreSQL; otherwise a SQLite file path (or ':memory:'). */
+  readonly url: string;
+  /** PostgreSQL only: a schema to create and use (tests isolate themselves this way). */
+  readonly schema?: string | undefined;
+}
+
+/** Opens the database and brings its schema up to date before anything else touches it. */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  const isPostgres = /^postgres(ql)?:\/\//.test(options.url);
+  let db: Kysely<AppDatabase>;
+  if (isPostgres) {
+    if (options.schema && !/^[a-z_][a-z0-9_]*$/.test(options.schema))
+      throw new Error(`bad schema name ${options.schema}`);
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    db = new Kysely<AppDatabase>({ dialect: new PostgresDialect({ pool }) });
+    if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
+  } else {
+    const sqlite = new Database(options.url);
+    // WAL lets readers (page views) proceed while an upload writes.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<AppDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  const dialect: Dialect = isPostgres ? 'postgres' : 'sqlite';
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  return { db, dialect, close: () => db.destroy() };
+}
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const serial = dialect === 'postgres' ? 'serial' : 'integer';
+  const real = 'double precision';
+  return {
+    '001-photos': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('photos')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('caption', 'text')
+          .addColumn('owner_hash', 'text', (c) => c.notNull())
+          .addColumn('image_key', 'text', (c) => c.notNull())
+          .addColumn('thumb_key', 'text', (c) => c.notNull())
+          .addColumn('mime', 'text', (c) => c.notNull())
+          .addColumn('width', 'integer', (c) => c.notNull())
+          .addColumn('height', 'integer', (c) => c.notNull())
+          .addColumn('bytes', 'integer', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .addColumn('predicted_category', 'text', (c) => c.notNull())
+          .addColumn('confidence', real, (c) => c.notNull())
+          .addColumn('top_json', 'text', (c) => c.notNull())
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addColumn('model_version', 'integer', (c) => c.notNull())
+          .addColumn('latency_ms', real, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('photos_created').on('photos').columns(['created_at', 'id']).execute();
+        await db.schema
+          .createIndex('photos_category')
+          .on('photos')
+          .columns(['category', 'created_at'])
+          .execute();
+        await db.schema
+          .createTable('corrections')
+          .addColumn('id', serial, (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('photo_id', 'text', (c) => c.notNull().references('photos.id').onDelete('cascade'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('predicted_category', 'text', (c) => c.notNull())
+          .addColumn('predicted_confidence', real, (c) => c.notNull())
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addColumn('model_version', 'integer', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('corrections_photo').on('corrections').column('photo_id').execute();
+        await db.schema
+          .createTable('prediction_log')
+          .addColumn('id', serial, (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('photo_id', 'text', (c) => c.notNull())
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addColumn('model_version', 'integer', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .addColumn('confidence', real, (c) => c.notNull())
+          .addColumn('top_json', 'text', (c) => c.notNull())
+          .addColumn('latency_ms', real, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('prediction_log_created')
+          .on('prediction_log')
+          .column('created_at')
+          .execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export { buildApp } from './app.js';
+export { type AppOptions, appDefaults } from './app-context.js';
+export { type BlobStore, FolderBlobStore } from './blob-store.js';
+export { correctionsCsv, exportCorrectionsFolder } from './corrections-export.js';
+export { type DatabaseHandle, type DatabaseOptions, openDatabase } from './database.js';
+export * from './errors.js';
+export { escapeHtml, html, raw, SafeHtml } from './html.js';
+export { type Correction, type Page, type Photo, PhotoRepository } from './photo-repository.js';
+export { PhotoService } from './photo-service.js';
+export { RateLimiter } from './rate-limiter.js';

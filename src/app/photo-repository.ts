@@ -1,0 +1,254 @@
+import { sql } from 'kysely';
+import type { ClassScore } from '../inference/classifier.js';
+import type { DatabaseHandle, PhotoTable } from './database.js';
+
+export interface Photo {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly caption: string | null;
+  readonly ownerHash: string;
+  readonly imageKey: string;
+  readonly thumbKey: string;
+  readonly mime: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+  readonly category: string;
+  readonly predictedCategory: string;
+  readonly confidence: number;
+  readonly top: readonly ClassScore[];
+  readonly model: string;
+  readonly modelVersion: number;
+  readonly latencyMs: number;
+}
+
+export interface Correction {
+  readonly photoId: string;
+  readonly createdAt: string;
+  readonly predictedCategory: string;
+  readonly predictedConfidence: number;
+  readonly model: string;
+  readonly modelVersion: number;
+  readonly category: string;
+  readonly imageKey: string;
+  readonly mime: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+/** Every query the app runs, written once for SQLite and PostgreSQL alike. */
+export class PhotoRepository {
+  constructor(private readonly handle: DatabaseHandle) {}
+
+  /** Stores the photo and its prediction-log line together, or neither. */
+  async insert(photo: Photo): Promise<void> {
+    await this.handle.db.transaction().execute(async (tx) => {
+      await tx.insertInto('photos').values(toRow(photo)).execute();
+      await tx
+        .insertInto('prediction_log')
+        .values({
+          created_at: photo.createdAt,
+          kind: 'prediction',
+          photo_id: photo.id,
+          model: photo.model,
+          model_version: photo.modelVersion,
+          category: photo.predictedCategory,
+          confidence: photo.confidence,
+          top_json: JSON.stringify(photo.top.slice(0, 3)),
+          latency_ms: photo.latencyMs,
+        })
+        .execute();
+    });
+  }
+
+  async get(id: string): Promise<Photo | undefined> {
+    const row = await this.handle.db.selectFrom('photos').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async list(options: {
+    category?: string | undefined;
+    page: number;
+    pageSize: number;
+  }): Promise<Page<Photo>> {
+    const { db } = this.handle;
+    let query = db.selectFrom('photos');
+    if (options.category !== undefined) query = query.where('category', '=', options.category);
+    const [rows, count] = await Promise.all([
+      query
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(options.pageSize)
+        .offset((options.page - 1) * options.pageSize)
+        .execute(),
+      query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: rows.map(fromRow),
+      total: Number(count.n),
+      page: options.page,
+      pageSize: options.pageSize,
+    };
+  }
+
+  async countsByCategory(): Promise<Map<string, number>> {
+    const rows = await this.handle.db
+      .selectFrom('photos')
+      .select(['category', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('category')
+      .execute();
+    return new Map(rows.map((r) => [r.category, Number(r.n)]));
+  }
+
+  /** Records a user's label with the prediction it corrects, and makes it the photo's shown category. */
+  async correct(photo: Photo, category: string, at: string): Promise<void> {
+    await this.handle.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('corrections')
+        .values({
+          photo_id: photo.id,
+          created_at: at,
+          predicted_category: photo.predictedCategory,
+          predicted_confidence: photo.confidence,
+          model: photo.model,
+          model_version: photo.modelVersion,
+          category,
+        })
+        .execute();
+      await tx.updateTable('photos').set({ category }).where('id', '=', photo.id).execute();
+      await tx
+        .insertInto('prediction_log')
+        .values({
+          created_at: at,
+          kind: 'correction',
+          photo_id: photo.id,
+          model: photo.model,
+          model_version: photo.modelVersion,
+          category,
+          confidence: photo.confidence,
+          top_json: JSON.stringify(photo.top.slice(0, 3)),
+          latency_ms: photo.latencyMs,
+        })
+        .execute();
+    });
+  }
+
+  async correctionCount(photoId: string): Promise<number> {
+    const row = await this.handle.db
+      .selectFrom('corrections')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('photo_id', '=', photoId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** The latest correction of each photo that still exists: one label per photo for retraining. */
+  async latestCorrections(): Promise<Correction[]> {
+    const { db } = this.handle;
+    const latest = db
+      .selectFrom('corrections')
+      .select(['photo_id', (eb) => eb.fn.max('id').as('last_id')])
+      .groupBy('photo_id')
+      .as('latest');
+    const rows = await db
+      .selectFrom('corrections as c')
+      .innerJoin(latest, 'latest.last_id', 'c.id')
+      .innerJoin('photos as p', 'p.id', 'c.photo_id')
+      .select([
+        'c.photo_id',
+        'c.created_at',
+        'c.predicted_category',
+        'c.predicted_confidence',
+        'c.model',
+        'c.model_version',
+        'c.category',
+        'p.image_key',
+        'p.mime',
+      ])
+      .orderBy('c.id')
+      .execute();
+    return rows.map((r) => ({
+      photoId: r.photo_id,
+      createdAt: r.created_at,
+      predictedCategory: r.predicted_category,
+      predictedConfidence: Number(r.predicted_confidence),
+      model: r.model,
+      modelVersion: Number(r.model_version),
+      category: r.category,
+      imageKey: r.image_key,
+      mime: r.mime,
+    }));
+  }
+
+  /** Removes the photo and its corrections; the prediction log keeps its lines (no image, no caption). */
+  async delete(id: string): Promise<void> {
+    await this.handle.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('corrections').where('photo_id', '=', id).execute();
+      await tx.deleteFrom('photos').where('id', '=', id).execute();
+    });
+  }
+
+  async predictionLogCount(photoId: string): Promise<number> {
+    const row = await this.handle.db
+      .selectFrom('prediction_log')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('photo_id', '=', photoId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.handle.db);
+  }
+}
+
+function toRow(photo: Photo): PhotoTable {
+  return {
+    id: photo.id,
+    created_at: photo.createdAt,
+    caption: photo.caption,
+    owner_hash: photo.ownerHash,
+    image_key: photo.imageKey,
+    thumb_key: photo.thumbKey,
+    mime: photo.mime,
+    width: photo.width,
+    height: photo.height,
+    bytes: photo.bytes,
+    category: photo.category,
+    predicted_category: photo.predictedCategory,
+    confidence: photo.confidence,
+    top_json: JSON.stringify(photo.top),
+    model: photo.model,
+    model_version: photo.modelVersion,
+    latency_ms: photo.latencyMs,
+  };
+}
+
+function fromRow(row: PhotoTable): Photo {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    caption: row.caption,
+    ownerHash: row.owner_hash,
+    imageKey: row.image_key,
+    thumbKey: row.thumb_key,
+    mime: row.mime,
+    width: Number(row.width),
+    height: Number(row.height),
+    bytes: Number(row.bytes),
+    category: row.category,
+    predictedCategory: row.predicted_category,
+    // PostgreSQL's driver returns numbers as numbers for double precision, but be explicit for both.
+    confidence: Number(row.confidence),
+    top: JSON.parse(row.top_json) as ClassScore[],
+    model: row.model,
+    modelVersion: Number(row.model_version),
+    latencyMs: Number(row.latency_ms),
+  };
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Classifier, Prediction } from '../inference/classifier.js';
+import { type DecodeLimits, inspectImage, requireImageFormat } from '../vision/index.js';
+import type { BlobStore } from './blob-store.js';
+import { PhotoNotFoundError, UnknownCategoryError } from './errors.js';
+import { type ImageSizes, prepareStoredImages } from './photo-image.js';
+import type { Page, Photo, PhotoRepository } from './photo-repository.js';
+
+export interface UploadInput {
+  readonly bytes: Uint8Array;
+  readonly caption: string | undefined;
+  readonly ownerHash: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface PhotoServiceOptions {
+  readonly decodeLimits: DecodeLimits;
+  readonly imageSizes: ImageSizes;
+  readonly now?: () => Date;
+}
+
+/**
+ * The upload path and everything else that changes photos. An upload is classified and re-encoded first; only
+ * a photo that got both is written (blobs, then rows), and a failed row write removes its blobs, so a failure
+ * leaves neither an orphan file nor a dangling row.
+ */
+export class PhotoService {
+  private readonly now: () => Date;
+
+  constructor(
+    readonly classifier: Classifier,
+    readonly photos: PhotoRepository,
+    readonly blobs: BlobStore,
+    private readonly options: PhotoServiceOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get categories(): readonly string[] {
+    return this.classifier.info().classes;
+  }
+
+  async upload(input: UploadInput): Promise<Photo> {
+    // Header checks first: the wrong type (415) or a decompression bomb (422) costs no decoding at all.
+    const format = requireImageFormat(input.bytes);
+    await inspectImage(input.bytes, this.options.decodeLimits);
+    const started = performance.now();
+    const classified = this.classifier
+      .classify(input.bytes, input.signal ? { signal: input.signal } : {})
+      .then((prediction) => ({ prediction, latencyMs: performance.now() - started }));
+    const [{ prediction, latencyMs }, images] = await Promise.all([
+      classified,
+      prepareStoredImages(input.bytes, format, this.options.decodeLimits, this.options.imageSizes),
+    ]);
+    const id = randomBytes(10).toString('hex');
+    const stamp = this.now();
+    const day = stamp.toISOString().slice(0, 10).replaceAll('-', '/');
+    const photo = toPhoto(id, prediction, {
+      createdAt: stamp.toISOString(),
+      caption: cleanCaption(input.caption),
+      ownerHash: input.ownerHash,
+      imageKey: `photos/${day}/${id}.${images.extension}`,
+      thumbKey: `thumbs/${day}/${id}.jpg`,
+      mime: images.mime,
+      width: images.width,
+      height: images.height,
+      bytes: images.image.length,
+      latencyMs,
+    });
+    const written: string[] = [];
+    try {
+      await this.blobs.put(photo.imageKey, images.image, images.mime);
+      written.push(photo.imageKey);
+      await this.blobs.put(photo.thumbKey, images.thumb, 'image/jpeg');
+      written.push(photo.thumbKey);
+      await this.photos.insert(photo);
+    } catch (error) {
+      await Promise.allSettled(written.map((key) => this.blobs.delete(key)));
+      throw error;
+    }
+    return photo;
+  }
+
+  async get(id: string): Promise<Photo> {
+    const photo = await this.photos.get(id);
+    if (!photo) throw new PhotoNotFoundError(id);
+    return photo;
+  }
+
+  list(category: string | undefined, page: number, pageSize: number): Promise<Page<Photo>> {
+    return this.photos.list({ category, page, pageSize });
+  }
+
+  async correct(id: string, category: string): Promise<Photo> {
+    if (!this.categories.includes(category)) throw new UnknownCategoryError(category);
+    const photo = await this.get(id);
+    await this.photos.correct(photo, category, this.now().toISOString());
+    return { ...photo, category };
+  }
+
+  /** Rows first: a crash between the two steps leaves an unreferenced file, never a row pointing at nothing. */
+  async delete(photo: Photo): Promise<void> {
+    await this.photos.delete(photo.id);
+    await Promise.all([this.blobs.delete(photo.imageKey), this.blobs.delete(photo.thumbKey)]);
+  }
+}
+
+const maxCaption = 280;
+
+/** Captions are stored as typed (escaping happens when they are shown), minus control characters. */
+export function cleanCaption(caption: string | undefined): string | null {
+  if (caption === undefined) return null;
+  // Control characters and bidi overrides (which can disguise text) become spaces; emoji joiners stay.
+  const cleaned = caption
+    .replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, maxCaption);
+  return cleaned.length > 0 ? cleaned : null;
+}
+
+function toPhoto(
+  id: string,
+  prediction: Prediction,
+  rest: Omit<
+    Photo,
+    'id' | 'category' | 'predictedCategory' | 'confidence' | 'top' | 'model' | 'modelVersion'
+  >,
+): Photo {
+  return {
+    id,
+    category: prediction.category,
+    predictedCategory: prediction.category,
+    confidence: prediction.confidence,
+    top: prediction.top.map((s) => ({ category: s.category, confidence: s.confidence })),
+    model: prediction.model,
+    modelVersion: prediction.version,
+    ...rest,
+  };
+}

@@ -1,0 +1,60 @@
+import { html, type SafeHtml } from '../html.js';
+import type { Page, Photo } from '../photo-repository.js';
+import { categoryUrl, percent } from './layout.js';
+
+export function photoCard(photo: Photo): SafeHtml {
+  const alt = photo.caption
+    ? `${photo.category}: ${photo.caption}`
+    : `A photo of ${photo.category.toLowerCase()}`;
+  return html`<li class="card">
+  <a href="/photos/${photo.id}">
+    <img src="/photos/${photo.id}/thumb" alt="${alt}" width="240" height="240" loading="lazy">
+    <span class="card-body">
+      <span class="chip">${photo.category}</span>
+      ${photo.caption ? html`<span class="card-caption">${photo.caption}</span>` : ''}
+    </span>
+  </a>
+</li>`;
+}
+
+export function photoGrid(photos: readonly Photo[], empty: string): SafeHtml {
+  if (photos.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<ul class="grid">${photos.map(photoCard)}</ul>`;
+}
+
+export function pager(page: Page<unknown>, urlFor: (page: number) => string): SafeHtml {
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+  if (pages <= 1) return html``;
+  return html`<nav class="pager" aria-label="Pages">
+  ${page.page > 1 ? html`<a rel="prev" href="${urlFor(page.page - 1)}">← Newer</a>` : html`<span></span>`}
+  <span>Page ${page.page} of ${pages}</span>
+  ${page.page < pages ? html`<a rel="next" href="${urlFor(page.page + 1)}">Older →</a>` : html`<span></span>`}
+</nav>`;
+}
+
+export function uploadForm(csrf: string): SafeHtml {
+  return html`<form class="upload" action="/upload" method="post" enctype="multipart/form-data">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label class="file-drop">
+    <span class="file-title">Choose a food photo</span>
+    <span class="hint">JPEG, PNG or WebP</span>
+    <input type="file" name="photo" accept="image/jpeg,image/png,image/webp" required>
+  </label>
+  <label for="caption">Caption <span class="hint">(optional)</span></label>
+  <input id="caption" type="text" name="caption" maxlength="280" placeholder="Sunday ramen with a soft egg">
+  <button type="submit">Share and classify</button>
+</form>`;
+}
+
+export function categoryCounts(categories: readonly string[], counts: ReadonlyMap<string, number>): SafeHtml {
+  return html`<ul class="counts">
+  ${categories.map(
+    (c) =>
+      html`<li><a href="${categoryUrl(c)}"><span>${c}</span><span class="count">${counts.get(c) ?? 0}</span></a></li>`,
+  )}
+</ul>`;
+}
+
+export function confidenceBar(confidence: number): SafeHtml {
+  return html`<meter min="0" max="1" low="0.5" high="0.8" optimum="1" value="${confidence.toFixed(3)}">${percent(confidence)}</meter>`;
+}

@@ -1,0 +1,86 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Split } from '../data/index.js';
+import { defaultSliceThresholds, type ExampleOutcome, renderErrorAnalysisHtml, runErrorAnalysis } from '../evaluation/index.js';
+import { loadRecipe } from '../recipes/index.js';
+import { renderContactSheet } from '../report/contact-sheet.js';
+import type { VerbRunner } from './main.js';
+import { progressReporter } from './progress.js';
+
+const usage = `usage: gourmetgram analyse --recipe <name|file> --data <dir> [--split test] [--out results/error-analysis]
+       [--small-side 256] [--dark 80] [--bright 170]
+
+Scores a split with the recipe's packaged model and writes error-analysis.json (confused pairs, top-1 by
+source, by class × source and by slice), error-analysis.html and two contact sheets (lowest-confidence correct,
+highest-confidence wrong) under --out. --data defaults to GOURMETGRAM_DATA.
+`;
+
+const splits: readonly Split[] = ['train', 'validation', 'test'];
+
+export const run: VerbRunner = async (argv, env) => {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      recipe: { type: 'string' },
+      data: { type: 'string' },
+      split: { type: 'string', default: 'test' },
+      out: { type: 'string', default: 'results/error-analysis' },
+      'small-side': { type: 'string', default: String(defaultSliceThresholds.smallSide) },
+      dark: { type: 'string', default: String(defaultSliceThresholds.dark) },
+      bright: { type: 'string', default: String(defaultSliceThresholds.bright) },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const data = values.data ?? env.values.DATA;
+  const split = values.split as Split;
+  if (!values.recipe || !data || !splits.includes(split)) {
+    process.stderr.write(`gourmetgram analyse: --recipe, --data (or GOURMETGRAM_DATA) and --split ${splits.join('|')} are required\n${usage}`);
+    return 2;
+  }
+  const thresholds = { smallSide: Number(values['small-side']), dark: Number(values.dark), bright: Number(values.bright) };
+  if (!Object.values(thresholds).every((v) => Number.isFinite(v) && v > 0)) throw new Error('--small-side, --dark and --bright must be positive numbers');
+  const recipe = await loadRecipe(values.recipe);
+  process.stderr.write(`analyse: ${JSON.stringify({ recipe: recipe.name, data: resolve(data), split, out: values.out, thresholds })}\n`);
+  const result = await runErrorAnalysis(recipe, {
+    data: resolve(data),
+    split,
+    mirrorDir: env.modelMirror,
+    cacheDir: env.cacheDir,
+    thresholds,
+    onProgress: progressReporter('score'),
+  });
+  await mkdir(values.out, { recursive: true });
+  const caption = (o: ExampleOutcome): string[] => [`${o.label} → ${o.predicted}`, `p ${o.confidence.toFixed(2)} · ${o.source}`, o.file.split('/').pop()!];
+  const sheets: Record<string, string> = {
+    'Highest-confidence wrong (true → predicted)': 'highest-confidence-wrong.jpg',
+    'Lowest-confidence correct': 'lowest-confidence-correct.jpg',
+  };
+  const lists = [result.highest_confidence_wrong, result.lowest_confidence_correct];
+  await Promise.all(
+    Object.entries(sheets).map(async ([title, file], i) =>
+      writeFile(
+        join(values.out, file),
+        await renderContactSheet(
+          lists[i]!.map((o) => ({ image: join(result.data, o.file), lines: caption(o) })),
+          { title },
+        ),
+      ),
+    ),
+  );
+  await writeFile(join(values.out, 'error-analysis.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(values.out, 'error-analysis.html'), renderErrorAnalysisHtml(result, sheets));
+  const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+  process.stdout.write(
+    `${result.summary.n} photos, top-1 ${pct(result.summary.top1)}\n` +
+      `by source: ${result.by_source.map((s) => `${s.group} ${pct(s.top1)} (n=${s.n})`).join(', ')}\n` +
+      `slices: ${result.slices.map((s) => `${s.group} ${pct(s.top1)} (n=${s.n})`).join(', ')}\n` +
+      `most confused: ${result.confused_pairs.slice(0, 5).map((p) => `${p.true}→${p.predicted} ${p.count}`).join(', ')}\n` +
+      `wrote ${join(values.out, 'error-analysis.json')}, error-analysis.html and two contact sheets\n`,
+  );
+  return 0;
+};

@@ -1,0 +1,126 @@
+import { hammingDistance, type PerceptualHash } from './perceptual-hash.js';
+
+/** One image as the duplicate scan sees it; any of the three fingerprints may be missing. */
+export interface DuplicateCandidate {
+  readonly file: string;
+  readonly split: string;
+  readonly label: number;
+  readonly group: string;
+  readonly sha256?: string;
+  readonly dhash?: PerceptualHash;
+  /** L2-normalised, so a dot product is the cosine similarity. */
+  readonly embedding?: Float32Array;
+}
+
+export type DuplicateEvidence = 'exact' | 'hash' | 'embedding';
+
+export interface DuplicatePair {
+  readonly a: number;
+  readonly b: number;
+  readonly evidence: readonly DuplicateEvidence[];
+  readonly hamming: number | null;
+  readonly cosine: number | null;
+  /** The two files are in different splits: a model is tested (or selected) on what it trained on. */
+  readonly cross_split: boolean;
+  readonly same_label: boolean;
+  readonly same_group: boolean;
+}
+
+export interface DuplicateThresholds {
+  /** dHash bits that may differ (of 64). */
+  readonly maxHamming: number;
+  readonly minCosine: number;
+}
+
+export const defaultDuplicateThresholds: DuplicateThresholds = Object.freeze({ maxHamming: 4, minCosine: 0.95 });
+
+/**
+ * Every pair that is an exact copy (same SHA-256), a near copy by dHash, or a near copy by embedding
+ * cosine, with all the evidence for it. Quadratic in the number of images, which is fine up to ~20k.
+ */
+export function findDuplicatePairs(
+  items: readonly DuplicateCandidate[],
+  thresholds: DuplicateThresholds = defaultDuplicateThresholds,
+): DuplicatePair[] {
+  const pairs: DuplicatePair[] = [];
+  const n = items.length;
+  for (let i = 0; i < n; i++) {
+    const a = items[i]!;
+    for (let j = i + 1; j < n; j++) {
+      const b = items[j]!;
+      const evidence: DuplicateEvidence[] = [];
+      if (a.sha256 !== undefined && a.sha256 === b.sha256) evidence.push('exact');
+      const hamming = a.dhash && b.dhash ? hammingDistance(a.dhash, b.dhash) : null;
+      if (hamming !== null && hamming <= thresholds.maxHamming) evidence.push('hash');
+      const cosine = a.embedding && b.embedding ? dot(a.embedding, b.embedding) : null;
+      if (cosine !== null && cosine >= thresholds.minCosine) evidence.push('embedding');
+      if (evidence.length === 0) continue;
+      pairs.push({
+        a: i,
+        b: j,
+        evidence,
+        hamming,
+        cosine: cosine === null ? null : Math.round(cosine * 1e4) / 1e4,
+        cross_split: a.split !== b.split,
+        same_label: a.label === b.label,
+        same_group: a.group === b.group,
+      });
+    }
+  }
+  return pairs;
+}
+
+/** Connected components of the pairs (a photo and all its copies), largest first, only those of size ≥ 2. */
+export function duplicateClusters(n: number, pairs: readonly Pick<DuplicatePair, 'a' | 'b'>[]): number[][] {
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  for (const { a, b } of pairs) parent[find(a)] = find(b);
+  const clusters = new Map<number, number[]>();
+  for (const { a, b } of pairs)
+    for (const x of [a, b]) {
+      const root = find(x);
+      const list = clusters.get(root) ?? [];
+      if (!list.includes(x)) list.push(x);
+      clusters.set(root, list);
+    }
+  return [...clusters.values()].map((c) => c.sort((x, y) => x - y)).sort((x, y) => y.length - x.length || x[0]! - y[0]!);
+}
+
+/** Scales a vector to unit length (a zero vector stays zero). */
+export function l2Normalise(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (const v of vector) sum += v * v;
+  const norm = Math.sqrt(sum);
+  return norm === 0 ? Float32Array.from(vector) : Float32Array.from(vector, (v) => v / norm);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let k = 0; k < a.length; k++) sum += a[k]! * b[k]!;
+  return sum;
+}
+
+/**
+ * Group names after joining every duplicate pair's groups, so a fold or split that keeps groups together
+ * also keeps copies together. Each merged group is named by its alphabetically first member.
+ */
+export function mergeGroupsByPairs(groups: readonly string[], pairs: readonly Pick<DuplicatePair, 'a' | 'b'>[]): string[] {
+  const parent = new Map<string, string>(groups.map((g) => [g, g]));
+  const find = (g: string): string => {
+    let root = g;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(g, root);
+    return root;
+  };
+  for (const { a, b } of pairs) {
+    const [ra, rb] = [find(groups[a]!), find(groups[b]!)];
+    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
+  return groups.map(find);
+}

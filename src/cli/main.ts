@@ -10,6 +10,8 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRu
   train: { summary: 'train a recipe\'s food head on a dataset folder', load: () => import('./train.js') },
   eval: { summary: 'evaluate a recipe\'s packaged model on a split', load: () => import('./eval.js') },
   predict: { summary: 'print the top-3 classes of image files', load: () => import('./predict.js') },
+  data: { summary: 'data check: duplicates, leakage, balance, suspected label errors', load: () => import('./data-check.js') },
+  analyse: { summary: 'error analysis of a recipe\'s model on a split', load: () => import('./analyse.js') },
 };
 
 async function main(argv: string[]): Promise<number> {

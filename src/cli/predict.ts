@@ -6,20 +6,25 @@ import { loadRecipe } from '../recipes/index.js';
 import type { Environment } from './environment.js';
 import { storeOptions } from './store-options.js';
 
-const usage = 'usage: gourmetgram predict [--recipe <file|name>] [--json] <image...>\nPrints the top-3 classes of each image.';
+const usage = 'usage: gourmetgram predict [--recipe <file|name>] [--json] [--heads-dir <dir>] <image...>\nPrints the top-3 classes of each image.';
 
 export async function run(argv: string[], env: Environment): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { recipe: { type: 'string', default: 'latency' }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } },
+    options: {
+      recipe: { type: 'string', default: 'latency' },
+      json: { type: 'boolean', default: false },
+      'heads-dir': { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help || positionals.length === 0) {
     process.stdout.write(`${usage}\n`);
     return values.help ? 0 : 2;
   }
   const recipe = await loadRecipe(values.recipe);
-  const packaged = await preparePackagedModel(recipe.model, storeOptions(env));
+  const packaged = await preparePackagedModel(recipe.model, storeOptions(env, values['heads-dir']));
   const { rows, failures } = await classifyItems(packaged, positionals.map((path) => ({ path })));
   let status = 0;
   positionals.forEach((path, i) => {

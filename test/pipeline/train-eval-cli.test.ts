@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { projectPath } from '../../src/recipes/index.js';
+
+const run = promisify(execFile);
+const data = process.env.GOURMETGRAM_DATA;
+const cli = projectPath('dist', 'src', 'cli', 'main.js');
+
+/** A small real dataset: a few photos per class from the shared stand-in, in the class-folder layout. */
+async function tinyDataset(root: string): Promise<void> {
+  for (const split of ['train', 'test'] as const) {
+    for (const cls of await readdir(join(data!, split))) {
+      const files = (await readdir(join(data!, split, cls))).sort().filter((_, i) => i % 7 === 0);
+      const take = files.slice(0, split === 'train' ? 8 : 3);
+      await mkdir(join(root, split, cls), { recursive: true });
+      for (const file of take) await copyFile(join(data!, split, cls, file), join(root, split, cls, file));
+    }
+  }
+  await writeFile(join(root, 'test', 'Bread', 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+}
+
+const recipe = `name: tiny
+description: a fast recipe for tests
+model:
+  backbone: mobilenetv2-12-int8
+  input_size: 128
+  head: tiny-head
+  tta: { flip: true }
+  training:
+    augment_views: 1
+    epochs: 8
+    search: { hidden: [0], l2: [0.01, 0.1], balance_classes: [true] }
+`;
+
+describe('train, eval and predict through the CLI', { skip: data ? false : 'GOURMETGRAM_DATA is not set' }, () => {
+  let dir: string;
+  const env = (cache: string) => ({ ...process.env, GOURMETGRAM_CACHE: cache });
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gg-pipeline-'));
+    await tinyDataset(join(dir, 'data'));
+    await writeFile(join(dir, 'tiny.yaml'), recipe);
+  });
+
+  it('should train the same head twice from one seed, with fresh caches', async () => {
+    const args = (heads: string) => [cli, 'train', '--recipe', join(dir, 'tiny.yaml'), '--data', join(dir, 'data'), '--heads-dir', heads];
+    const first = await run(process.execPath, args(join(dir, 'heads-a')), { env: env(join(dir, 'cache-a')) });
+    await run(process.execPath, args(join(dir, 'heads-b')), { env: env(join(dir, 'cache-b')) });
+    const summary = JSON.parse(first.stdout);
+    assert.equal(summary.head, 'tiny-head');
+    assert.equal(summary.version, 1);
+    assert.match(first.stderr, /embedding train/);
+    const a = await readFile(join(dir, 'heads-a', 'tiny-head', 'head.onnx'));
+    const b = await readFile(join(dir, 'heads-b', 'tiny-head', 'head.onnx'));
+    assert.ok(a.equals(b), 'identical head.onnx bytes from identical seeds');
+    const card = JSON.parse(await readFile(join(dir, 'heads-a', 'tiny-head', 'card.json'), 'utf8'));
+    assert.equal(card.search.length, 2);
+    assert.equal(card.data.unreadable, 1, 'the broken test photo is counted and skipped');
+    assert.ok(card.test.top1 > 0.3, `a head on real embeddings beats chance by far (got ${card.test.top1})`);
+    assert.match(await readFile(join(dir, 'heads-a', 'tiny-head', 'card.md'), 'utf8'), /# Model card: tiny-head v1/);
+  });
+
+  it('should evaluate the packaged model and print one JSON object', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [cli, 'eval', '--recipe', join(dir, 'tiny.yaml'), '--data', join(dir, 'data'), '--split', 'test', '--json', '--heads-dir', join(dir, 'heads-a'), '--out', join(dir, 'results')],
+      { env: env(join(dir, 'cache-a')) },
+    );
+    const result = JSON.parse(stdout);
+    assert.equal(result.n, 33);
+    assert.equal(result.unreadable.length, 1);
+    for (const key of ['top1', 'top2', 'macro_f1', 'ece']) assert.ok(result[key] >= 0 && result[key] <= 1, key);
+    assert.ok(result.top2 >= result.top1);
+    assert.equal(result.report.per_class.length, 11);
+    assert.ok(result.per_source.length > 1);
+    // The packaged graph and the head trained in TypeScript give the same test accuracy.
+    const card = JSON.parse(await readFile(join(dir, 'heads-a', 'tiny-head', 'card.json'), 'utf8'));
+    assert.ok(Math.abs(card.test.top1 - result.top1) < 1e-9);
+    const svg = await readFile(join(dir, 'results', 'confusion-test.svg'), 'utf8');
+    assert.match(svg, /^<svg/);
+  });
+
+  it('should predict the top three classes of image files and fail clearly on a bad one', async () => {
+    const photo = join(dir, 'data', 'test', 'Rice', (await readdir(join(dir, 'data', 'test', 'Rice')))[0]!);
+    const broken = join(dir, 'data', 'test', 'Bread', 'broken.jpg');
+    const args = [cli, 'predict', '--recipe', join(dir, 'tiny.yaml'), '--heads-dir', join(dir, 'heads-a'), '--json'];
+    const { stdout } = await run(process.execPath, [...args, photo], { env: env(join(dir, 'cache-a')) });
+    const line = JSON.parse(stdout);
+    assert.equal(line.top.length, 3);
+    assert.ok(line.top[0].confidence >= line.top[1].confidence && line.top[1].confidence >= line.top[2].confidence);
+    await assert.rejects(run(process.execPath, [...args, photo, broken], { env: env(join(dir, 'cache-a')) }), (error: {
+      code: number;
+      stdout: string;
+      stderr: string;
+    }) => {
+      assert.equal(error.code, 1);
+      assert.match(error.stderr, /broken\.jpg: image cannot be decoded/);
+      assert.equal(error.stdout.trim().split('\n').length, 1, 'the good photo is still classified');
+      return true;
+    });
+  });
+});

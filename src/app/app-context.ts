@@ -31,7 +31,7 @@ export interface AppOptions {
   readonly secureCookies?: boolean;
   /** Where admin folder exports go. */
   readonly exportDir?: string | undefined;
-  readonly logger?: boolean;
+  readonly logger?: boolean | { readonly level: string };
   readonly trustProxy?: boolean;
   readonly now?: () => Date;
 }

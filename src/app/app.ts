@@ -53,7 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   const app = Fastify({
-    logger: settings.logger,
+    logger: typeof settings.logger === 'object' ? { ...settings.logger } : settings.logger,
     trustProxy: settings.trustProxy,
     bodyLimit: 64 * 1024,
     // Route schemas: coerce query strings to numbers, but never add or strip silently.

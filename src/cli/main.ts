@@ -12,6 +12,7 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRu
   predict: { summary: 'print the top-3 classes of image files', load: () => import('./predict.js') },
   data: { summary: 'data check: duplicates, leakage, balance, suspected label errors', load: () => import('./data-check.js') },
   analyse: { summary: 'error analysis of a recipe\'s model on a split', load: () => import('./analyse.js') },
+  app: { summary: 'run the GourmetGram web app (upload, browse, correct)', load: () => import('./app.js') },
 };
 
 async function main(argv: string[]): Promise<number> {

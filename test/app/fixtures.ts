@@ -34,7 +34,7 @@ export async function createTestClassifier(): Promise<LocalClassifier> {
   return createClassifier(recipe, { cacheDir, mirrorDir, ...(headsDir ? { headsDir } : {}) });
 }
 
-async function writeRandomHead(recipe: Recipe): Promise<string> {
+export async function writeRandomHead(recipe: Recipe): Promise<string> {
   const spec = await loadBackboneSpec(recipe.model.backbone);
   const width = spec.embedding.width;
   const classes = food11Classes.length;

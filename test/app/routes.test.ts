@@ -173,7 +173,13 @@ describe('bad uploads', () => {
     const small = await startHarness(classifier, { maxUploadBytes: 50_000 });
     try {
       const big = await sharp({
-        create: { width: 900, height: 900, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+        create: {
+          width: 900,
+          height: 900,
+          channels: 3,
+          background: '#888',
+          noise: { type: 'gaussian', mean: 128, sigma: 60 },
+        },
       })
         .jpeg({ quality: 95 })
         .toBuffer();

@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { startApp } from '../app/index.js';
+import { loadRecipe } from '../recipes/index.js';
+import type { Environment } from './environment.js';
+import { storeOptions } from './store-options.js';
+
+const usage = `usage: gourmetgram app [--port <p>] [--host <h>] [--data-dir <dir>] [--recipe <file|name>]
+                       [--database-url <postgres://…>] [--inference-url <http://…>] [--inference-model <name>]
+Runs the GourmetGram web app (defaults: port 3000, ./data, recipe latency, SQLite, in-process classifier).
+Environment: GOURMETGRAM_PORT, GOURMETGRAM_DATA_DIR, GOURMETGRAM_DATABASE_URL, GOURMETGRAM_INFERENCE_URL,
+GOURMETGRAM_INFERENCE_MODEL, GOURMETGRAM_ADMIN_TOKEN (enables admin actions), GOURMETGRAM_APP_SECRET (CSRF key
+shared by replicas).`;
+
+export async function run(argv: string[], env: Environment): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      recipe: { type: 'string' },
+      'database-url': { type: 'string' },
+      'inference-url': { type: 'string' },
+      'inference-model': { type: 'string' },
+      'heads-dir': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const port = Number(values.port ?? env.values.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port ${values.port} is not a port`);
+  const recipe = await loadRecipe(values.recipe ?? env.values.RECIPE ?? 'latency');
+  const config = {
+    port,
+    host: values.host ?? env.values.HOST ?? '0.0.0.0',
+    dataDir: values['data-dir'] ?? env.values.DATA_DIR ?? './data',
+    recipe,
+    store: storeOptions(env, values['heads-dir']),
+    databaseUrl: values['database-url'] ?? env.values.DATABASE_URL,
+    inferenceUrl: values['inference-url'] ?? env.values.INFERENCE_URL,
+    inferenceModel: values['inference-model'] ?? env.values.INFERENCE_MODEL,
+    adminToken: env.values.ADMIN_TOKEN,
+    secret: env.values.APP_SECRET,
+    logLevel: env.logLevel,
+  };
+  process.stderr.write(
+    `${JSON.stringify({
+      msg: 'effective configuration',
+      port: config.port,
+      host: config.host,
+      data_dir: config.dataDir,
+      recipe: recipe.name,
+      database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite',
+      classifier: config.inferenceUrl ? `remote ${config.inferenceUrl}` : `in-process ${recipe.serving.mode}`,
+      admin: config.adminToken ? 'enabled' : 'disabled',
+    })}\n`,
+  );
+  const running = await startApp(config);
+  process.stderr.write(`GourmetGram is open on http://localhost:${port}/ (${running.url})\n`);
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      running.app.log.info({ signal }, 'shutting down');
+      running.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : error}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}

@@ -2,7 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Split } from '../data/index.js';
-import { defaultSliceThresholds, type ExampleOutcome, renderErrorAnalysisHtml, runErrorAnalysis } from '../evaluation/index.js';
+import {
+  defaultSliceThresholds,
+  type ExampleOutcome,
+  renderErrorAnalysisHtml,
+  runErrorAnalysis,
+} from '../evaluation/index.js';
 import { loadRecipe } from '../recipes/index.js';
 import { renderContactSheet } from '../report/contact-sheet.js';
 import type { VerbRunner } from './main.js';
@@ -39,13 +44,22 @@ export const run: VerbRunner = async (argv, env) => {
   const data = values.data ?? env.values.DATA;
   const split = values.split as Split;
   if (!values.recipe || !data || !splits.includes(split)) {
-    process.stderr.write(`gourmetgram analyse: --recipe, --data (or GOURMETGRAM_DATA) and --split ${splits.join('|')} are required\n${usage}`);
+    process.stderr.write(
+      `gourmetgram analyse: --recipe, --data (or GOURMETGRAM_DATA) and --split ${splits.join('|')} are required\n${usage}`,
+    );
     return 2;
   }
-  const thresholds = { smallSide: Number(values['small-side']), dark: Number(values.dark), bright: Number(values.bright) };
-  if (!Object.values(thresholds).every((v) => Number.isFinite(v) && v > 0)) throw new Error('--small-side, --dark and --bright must be positive numbers');
+  const thresholds = {
+    smallSide: Number(values['small-side']),
+    dark: Number(values.dark),
+    bright: Number(values.bright),
+  };
+  if (!Object.values(thresholds).every((v) => Number.isFinite(v) && v > 0))
+    throw new Error('--small-side, --dark and --bright must be positive numbers');
   const recipe = await loadRecipe(values.recipe);
-  process.stderr.write(`analyse: ${JSON.stringify({ recipe: recipe.name, data: resolve(data), split, out: values.out, thresholds })}\n`);
+  process.stderr.write(
+    `analyse: ${JSON.stringify({ recipe: recipe.name, data: resolve(data), split, out: values.out, thresholds })}\n`,
+  );
   const result = await runErrorAnalysis(recipe, {
     data: resolve(data),
     split,
@@ -55,7 +69,11 @@ export const run: VerbRunner = async (argv, env) => {
     onProgress: progressReporter('score'),
   });
   await mkdir(values.out, { recursive: true });
-  const caption = (o: ExampleOutcome): string[] => [`${o.label} → ${o.predicted}`, `p ${o.confidence.toFixed(2)} · ${o.source}`, o.file.split('/').pop()!];
+  const caption = (o: ExampleOutcome): string[] => [
+    `${o.label} → ${o.predicted}`,
+    `p ${o.confidence.toFixed(2)} · ${o.source}`,
+    o.file.split('/').pop()!,
+  ];
   const sheets: Record<string, string> = {
     'Highest-confidence wrong (true → predicted)': 'highest-confidence-wrong.jpg',
     'Lowest-confidence correct': 'lowest-confidence-correct.jpg',
@@ -79,7 +97,10 @@ export const run: VerbRunner = async (argv, env) => {
     `${result.summary.n} photos, top-1 ${pct(result.summary.top1)}\n` +
       `by source: ${result.by_source.map((s) => `${s.group} ${pct(s.top1)} (n=${s.n})`).join(', ')}\n` +
       `slices: ${result.slices.map((s) => `${s.group} ${pct(s.top1)} (n=${s.n})`).join(', ')}\n` +
-      `most confused: ${result.confused_pairs.slice(0, 5).map((p) => `${p.true}→${p.predicted} ${p.count}`).join(', ')}\n` +
+      `most confused: ${result.confused_pairs
+        .slice(0, 5)
+        .map((p) => `${p.true}→${p.predicted} ${p.count}`)
+        .join(', ')}\n` +
       `wrote ${join(values.out, 'error-analysis.json')}, error-analysis.html and two contact sheets\n`,
   );
   return 0;

@@ -19,7 +19,11 @@ report.html and suspected-label-errors.jpg under --out; --json prints the report
 export const run: VerbRunner = async (argv, env) => {
   const [sub, ...rest] = argv;
   if (sub !== 'check') {
-    process.stderr.write(sub === '--help' || sub === '-h' ? usage : `gourmetgram data: unknown subcommand '${sub ?? ''}'\n${usage}`);
+    process.stderr.write(
+      sub === '--help' || sub === '-h'
+        ? usage
+        : `gourmetgram data: unknown subcommand '${sub ?? ''}'\n${usage}`,
+    );
     return sub === '--help' || sub === '-h' ? 0 : 2;
   }
   const { values } = parseArgs({
@@ -51,10 +55,17 @@ export const run: VerbRunner = async (argv, env) => {
     cacheDir: env.cacheDir,
     minSide: positive(values['min-side'], 'min-side'),
     folds: positive(values.folds, 'folds'),
-    thresholds: { maxHamming: positive(values['max-hamming'], 'max-hamming', true), minCosine: Number(values['min-cosine']) },
+    thresholds: {
+      ...defaultDataCheckOptions.thresholds,
+      maxHamming: positive(values['max-hamming'], 'max-hamming', true),
+      minCosine: Number(values['min-cosine']),
+    },
   };
-  if (!(settings.thresholds.minCosine > 0 && settings.thresholds.minCosine <= 1)) throw new Error('--min-cosine must be in (0, 1]');
-  process.stderr.write(`data check: ${JSON.stringify({ data: resolve(data), out: values.out, ...settings })}\n`);
+  if (!(settings.thresholds.minCosine > 0 && settings.thresholds.minCosine <= 1))
+    throw new Error('--min-cosine must be in (0, 1]');
+  process.stderr.write(
+    `data check: ${JSON.stringify({ data: resolve(data), out: values.out, ...settings })}\n`,
+  );
   const bars = new Map<string, (done: number, total: number) => void>();
   const report = await runDataCheck(resolve(data), {
     ...settings,
@@ -71,7 +82,11 @@ export const run: VerbRunner = async (argv, env) => {
     await renderContactSheet(
       top.map((s) => ({
         image: join(report.root, s.file),
-        lines: [`${s.given} → ${s.suggested}`, `p ${s.self_confidence.toFixed(2)} vs ${s.suggested_probability.toFixed(2)}`, s.file.split('/').pop()!],
+        lines: [
+          `${s.given} → ${s.suggested}`,
+          `p ${s.self_confidence.toFixed(2)} vs ${s.suggested_probability.toFixed(2)}`,
+          s.file.split('/').pop()!,
+        ],
       })),
       { title: `Top ${top.length} suspected label errors: given → suggested` },
     ),
@@ -82,7 +97,7 @@ export const run: VerbRunner = async (argv, env) => {
   else
     process.stdout.write(
       `${report.files} files: ${report.unreadable.length} unreadable, ${report.tiny.length} tiny, ${report.duplicates.length} duplicate pairs, ` +
-        `${report.leakage.length} across splits ${JSON.stringify(report.leakage_by_splits)}, ${report.suspected_label_errors.length} suspected label errors ` +
+        `${report.leakage.length} copies across splits ${JSON.stringify(report.leakage_by_splits)}, ${report.similar_across_splits.length} similar scenes across splits, ${report.suspected_label_errors.length} suspected label errors ` +
         `(out-of-fold top-1 ${report.out_of_fold_top1}); source probe ${report.source_probe.top1} vs baseline ${report.source_probe.majority_baseline}\n` +
         `wrote ${join(values.out, 'report.json')}, report.html, ${sheet}\n`,
     );
@@ -91,6 +106,7 @@ export const run: VerbRunner = async (argv, env) => {
 
 function positive(text: string, name: string, zeroOk = false): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < (zeroOk ? 0 : 1)) throw new Error(`--${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer, got '${text}'`);
+  if (!Number.isInteger(value) || value < (zeroOk ? 0 : 1))
+    throw new Error(`--${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer, got '${text}'`);
   return value;
 }

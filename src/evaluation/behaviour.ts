@@ -23,7 +23,9 @@ export const transforms = Object.freeze({
   centre_crop_50: async (bytes) => {
     const { data, info } = await oriented(bytes).toBuffer({ resolveWithObject: true });
     const [w, h] = [Math.round(info.width / 2), Math.round(info.height / 2)];
-    return jpeg(sharp(data).extract({ left: (info.width - w) >> 1, top: (info.height - h) >> 1, width: w, height: h }));
+    return jpeg(
+      sharp(data).extract({ left: (info.width - w) >> 1, top: (info.height - h) >> 1, width: w, height: h }),
+    );
   },
   upscaled_64px: async (bytes) => {
     const small = await oriented(bytes).resize(64, 64, { fit: 'inside' }).png().toBuffer();
@@ -43,7 +45,11 @@ export function agreement(a: Float32Array, b: Float32Array, classes: number): nu
 }
 
 /** Top-1 of the rows whose label is each class (NaN where a class has no rows). */
-export function perClassTop1(probabilities: Float32Array, labels: ArrayLike<number>, classes: number): number[] {
+export function perClassTop1(
+  probabilities: Float32Array,
+  labels: ArrayLike<number>,
+  classes: number,
+): number[] {
   const correct = new Array<number>(classes).fill(0);
   const total = new Array<number>(classes).fill(0);
   for (let i = 0; i < labels.length; i++) {
@@ -77,7 +83,9 @@ export class BatchScorer {
     for (let start = 0; start < images.length; start += batchSize) {
       const batch = images.slice(start, start + batchSize);
       const input = new Float32Array(batch.length * length);
-      await Promise.all(batch.map((bytes, i) => imageToTensor(bytes, this.preprocess, { out: input, offset: i * length })));
+      await Promise.all(
+        batch.map((bytes, i) => imageToTensor(bytes, this.preprocess, { out: input, offset: i * length })),
+      );
       const size = this.preprocess.size;
       const result = await this.session.run(input, [batch.length, 3, size, size]);
       const probabilities = result.probabilities;

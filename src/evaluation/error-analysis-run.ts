@@ -3,7 +3,12 @@ import { readAllImageFacts, readDataset, type Split } from '../data/index.js';
 import { type PackagedModel, preparePackagedModel } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { BatchScorer } from './behaviour.js';
-import { type AnalysedExample, analyseErrors, type ErrorAnalysis, type SliceThresholds } from './error-analysis.js';
+import {
+  type AnalysedExample,
+  analyseErrors,
+  type ErrorAnalysis,
+  type SliceThresholds,
+} from './error-analysis.js';
 
 export interface ErrorAnalysisRun extends ErrorAnalysis {
   readonly schema: 'gourmetgram.error-analysis/1';
@@ -27,8 +32,14 @@ export interface ErrorAnalysisOptions {
  * Scores one split of a dataset with a recipe's packaged model and analyses the errors. Photos that cannot
  * be decoded are listed, not scored.
  */
-export async function runErrorAnalysis(recipe: Recipe, options: ErrorAnalysisOptions): Promise<ErrorAnalysisRun> {
-  const model: PackagedModel = await preparePackagedModel(recipe.model, { mirrorDir: options.mirrorDir, cacheDir: options.cacheDir });
+export async function runErrorAnalysis(
+  recipe: Recipe,
+  options: ErrorAnalysisOptions,
+): Promise<ErrorAnalysisRun> {
+  const model: PackagedModel = await preparePackagedModel(recipe.model, {
+    mirrorDir: options.mirrorDir,
+    cacheDir: options.cacheDir,
+  });
   const dataset = await readDataset(options.data);
   const items = dataset.items.filter((i) => i.split === options.split);
   const facts = await readAllImageFacts(items.map((i) => i.path));

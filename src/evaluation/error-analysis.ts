@@ -20,7 +20,11 @@ export interface SliceThresholds {
   readonly bright: number;
 }
 
-export const defaultSliceThresholds: SliceThresholds = Object.freeze({ smallSide: 256, dark: 80, bright: 170 });
+export const defaultSliceThresholds: SliceThresholds = Object.freeze({
+  smallSide: 256,
+  dark: 80,
+  bright: 170,
+});
 
 export interface ConfusedPair {
   readonly true: string;
@@ -58,12 +62,17 @@ export interface ErrorAnalysis {
 }
 
 /** Off-diagonal cells of a confusion matrix (confusion[true][predicted]), largest first. */
-export function confusedPairs(confusion: readonly (readonly number[])[], classes: readonly string[], top = 10): ConfusedPair[] {
+export function confusedPairs(
+  confusion: readonly (readonly number[])[],
+  classes: readonly string[],
+  top = 10,
+): ConfusedPair[] {
   const pairs: ConfusedPair[] = [];
   confusion.forEach((row, t) => {
     const support = row.reduce((a, b) => a + b, 0);
     row.forEach((count, p) => {
-      if (p !== t && count > 0) pairs.push({ true: classes[t]!, predicted: classes[p]!, count, share: round(count / support) });
+      if (p !== t && count > 0)
+        pairs.push({ true: classes[t]!, predicted: classes[p]!, count, share: round(count / support) });
     });
   });
   return pairs.sort((a, b) => b.count - a.count || b.share - a.share).slice(0, top);
@@ -72,7 +81,8 @@ export function confusedPairs(confusion: readonly (readonly number[])[], classes
 /** The slices a photo belongs to (besides "all"): small, dark, bright. */
 export function slicesOf(example: AnalysedExample, thresholds: SliceThresholds): string[] {
   const slices: string[] = [];
-  if (Math.min(example.width, example.height) < thresholds.smallSide) slices.push(`small (<${thresholds.smallSide} px)`);
+  if (Math.min(example.width, example.height) < thresholds.smallSide)
+    slices.push(`small (<${thresholds.smallSide} px)`);
   if (example.brightness < thresholds.dark) slices.push(`dark (luma <${thresholds.dark})`);
   if (example.brightness > thresholds.bright) slices.push(`bright (luma >${thresholds.bright})`);
   return slices;
@@ -99,7 +109,9 @@ export function analyseErrors(
     for (const s of slicesOf(e, thresholds)) sliceRows.push({ group: s, index: i });
   });
   const sliceProbabilities = new Float32Array(sliceRows.length * k);
-  sliceRows.forEach((r, j) => sliceProbabilities.set(probabilities.subarray(r.index * k, (r.index + 1) * k), j * k));
+  sliceRows.forEach((r, j) => {
+    sliceProbabilities.set(probabilities.subarray(r.index * k, (r.index + 1) * k), j * k);
+  });
   const outcomes = examples.map((e, i) => {
     const predicted = argmax(probabilities, i * k, k);
     return {
@@ -119,7 +131,14 @@ export function analyseErrors(
     confusion,
     classes,
     confused_pairs: confusedPairs(confusion, classes),
-    by_source: roundAll(groupAccuracy(probabilities, labels, examples.map((e) => e.source), k)),
+    by_source: roundAll(
+      groupAccuracy(
+        probabilities,
+        labels,
+        examples.map((e) => e.source),
+        k,
+      ),
+    ),
     by_class_and_source: roundAll(
       groupAccuracy(
         probabilities,

@@ -15,7 +15,11 @@ export interface ContactSheetOptions {
   readonly title?: string;
 }
 
-export const defaultContactSheetOptions: ContactSheetOptions = Object.freeze({ columns: 6, tile: 150, quality: 72 });
+export const defaultContactSheetOptions: ContactSheetOptions = Object.freeze({
+  columns: 6,
+  tile: 150,
+  quality: 72,
+});
 
 const lineHeight = 14;
 const gap = 6;
@@ -27,9 +31,13 @@ const gap = 6;
  * @example
  * const jpeg = await renderContactSheet([{ image: 'a.jpg', lines: ['Bread → Dessert', 'p=0.91'] }]);
  */
-export async function renderContactSheet(tiles: readonly ContactTile[], options: Partial<ContactSheetOptions> = {}): Promise<Buffer> {
+export async function renderContactSheet(
+  tiles: readonly ContactTile[],
+  options: Partial<ContactSheetOptions> = {},
+): Promise<Buffer> {
   const { columns, tile, quality, title } = { ...defaultContactSheetOptions, ...options };
-  if (!(columns >= 1 && tile >= 16)) throw new Error(`bug: contact sheet needs columns ≥ 1 and tile ≥ 16, got ${columns}, ${tile}`);
+  if (!(columns >= 1 && tile >= 16))
+    throw new Error(`bug: contact sheet needs columns ≥ 1 and tile ≥ 16, got ${columns}, ${tile}`);
   const lines = Math.max(1, ...tiles.map((t) => t.lines.length));
   const cellWidth = tile + gap;
   const cellHeight = tile + lines * lineHeight + gap * 2;
@@ -56,7 +64,9 @@ export async function renderContactSheet(tiles: readonly ContactTile[], options:
         .join('');
     })
     .join('');
-  const heading = title ? `<text x="${gap}" y="20" font-size="16" font-weight="bold">${escapeXml(title)}</text>` : '';
+  const heading = title
+    ? `<text x="${gap}" y="20" font-size="16" font-weight="bold">${escapeXml(title)}</text>`
+    : '';
   layers.push({
     input: Buffer.from(
       `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><g font-family="sans-serif" font-size="11" fill="#222">${heading}${text}</g></svg>`,
@@ -74,7 +84,9 @@ async function thumbnail(image: string | Uint8Array, side: number): Promise<Buff
   try {
     return await sharp(image).rotate().resize(side, side, { fit: 'cover' }).removeAlpha().toBuffer();
   } catch {
-    return sharp({ create: { width: side, height: side, channels: 3, background: '#999999' } }).png().toBuffer();
+    return sharp({ create: { width: side, height: side, channels: 3, background: '#999999' } })
+      .png()
+      .toBuffer();
   }
 }
 
@@ -85,5 +97,8 @@ function clip(line: string, tile: number): string {
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+  return text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+  );
 }

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type DuplicateCandidate, duplicateClusters, findDuplicatePairs, l2Normalise, mergeGroupsByPairs } from './duplicates.js';
+import {
+  type DuplicateCandidate,
+  defaultDuplicateThresholds,
+  duplicateClusters,
+  duplicateVerdict,
+  findDuplicatePairs,
+  l2Normalise,
+  mergeGroupsByPairs,
+} from './duplicates.js';
 
 const item = (file: string, split: string, extra: Partial<DuplicateCandidate> = {}): DuplicateCandidate => ({
   file,
@@ -25,24 +33,61 @@ describe('findDuplicatePairs', () => {
 
   it('should find near copies by embedding cosine alone and respect the threshold', () => {
     const e = (v: number[]) => l2Normalise(Float32Array.from(v));
-    const items = [item('a', 'train', { embedding: e([1, 0, 0]) }), item('b', 'train', { embedding: e([1, 0.1, 0]) }), item('c', 'test', { embedding: e([0, 1, 0]) })];
-    const pairs = findDuplicatePairs(items, { maxHamming: 4, minCosine: 0.99 });
+    const items = [
+      item('a', 'train', { embedding: e([1, 0, 0]) }),
+      item('b', 'train', { embedding: e([1, 0.1, 0]) }),
+      item('c', 'test', { embedding: e([0, 1, 0]) }),
+    ];
+    const pairs = findDuplicatePairs(items, {
+      maxHamming: 4,
+      minCosine: 0.99,
+      confirmCosine: 0.85,
+      strongCosine: 0.999,
+    });
     assert.equal(pairs.length, 1);
     assert.deepEqual([pairs[0]!.a, pairs[0]!.b], [0, 1]);
     assert.deepEqual(pairs[0]!.evidence, ['embedding']);
     assert.equal(pairs[0]!.cross_split, false);
-    assert.equal(findDuplicatePairs(items, { maxHamming: 4, minCosine: 0.999 }).length, 0);
+    assert.equal(pairs[0]!.verdict, 'similar');
+    assert.equal(
+      findDuplicatePairs(items, { maxHamming: 4, minCosine: 0.999, confirmCosine: 0.85, strongCosine: 1 })
+        .length,
+      0,
+    );
   });
 
   it('should mark pairs whose labels disagree', () => {
-    const pairs = findDuplicatePairs([item('a', 'train', { sha256: 's' }), item('b', 'train', { sha256: 's', label: 3 })]);
+    const pairs = findDuplicatePairs([
+      item('a', 'train', { sha256: 's' }),
+      item('b', 'train', { sha256: 's', label: 3 }),
+    ]);
     assert.equal(pairs[0]!.same_label, false);
+  });
+});
+
+describe('duplicateVerdict', () => {
+  it('should call a hash match the same photo only when the embedding agrees', () => {
+    assert.equal(duplicateVerdict(['hash'], 0.9, defaultDuplicateThresholds), 'near');
+    assert.equal(duplicateVerdict(['hash'], 0.8, defaultDuplicateThresholds), 'similar');
+    assert.equal(duplicateVerdict(['embedding'], 0.96, defaultDuplicateThresholds), 'similar');
+    assert.equal(duplicateVerdict(['embedding'], 0.98, defaultDuplicateThresholds), 'near');
+    assert.equal(duplicateVerdict(['exact', 'hash'], 0.5, defaultDuplicateThresholds), 'exact');
   });
 });
 
 describe('duplicateClusters and mergeGroupsByPairs', () => {
   it('should join chains of pairs into one cluster', () => {
-    assert.deepEqual(duplicateClusters(6, [{ a: 0, b: 2 }, { a: 2, b: 5 }, { a: 1, b: 3 }]), [[0, 2, 5], [1, 3]]);
+    assert.deepEqual(
+      duplicateClusters(6, [
+        { a: 0, b: 2 },
+        { a: 2, b: 5 },
+        { a: 1, b: 3 },
+      ]),
+      [
+        [0, 2, 5],
+        [1, 3],
+      ],
+    );
   });
 
   it('should give photos linked by a duplicate pair one group name', () => {

@@ -14,10 +14,18 @@ export interface DuplicateCandidate {
 
 export type DuplicateEvidence = 'exact' | 'hash' | 'embedding';
 
+/**
+ * exact: same bytes. near: one photo twice (hash confirmed by the embedding, or a very high cosine).
+ * similar: one weak signal only, typically the same staged scene with a different item (ECUSTFD's lab shots
+ * share a plate and background, so their dHashes collide while their embeddings tell bun from egg).
+ */
+export type DuplicateVerdict = 'exact' | 'near' | 'similar';
+
 export interface DuplicatePair {
   readonly a: number;
   readonly b: number;
   readonly evidence: readonly DuplicateEvidence[];
+  readonly verdict: DuplicateVerdict;
   readonly hamming: number | null;
   readonly cosine: number | null;
   /** The two files are in different splits: a model is tested (or selected) on what it trained on. */
@@ -30,9 +38,32 @@ export interface DuplicateThresholds {
   /** dHash bits that may differ (of 64). */
   readonly maxHamming: number;
   readonly minCosine: number;
+  /** Cosine that confirms a dHash match as the same photo. */
+  readonly confirmCosine: number;
+  /** Cosine that alone makes a pair the same photo. */
+  readonly strongCosine: number;
 }
 
-export const defaultDuplicateThresholds: DuplicateThresholds = Object.freeze({ maxHamming: 4, minCosine: 0.95 });
+// Measured on food-11-compat: re-exported web photos match within 0-4 bits at cosine 0.85-0.97, while
+// different items in the same lab scene match within 2-4 bits at cosine 0.79-0.84.
+export const defaultDuplicateThresholds: DuplicateThresholds = Object.freeze({
+  maxHamming: 4,
+  minCosine: 0.95,
+  confirmCosine: 0.85,
+  strongCosine: 0.97,
+});
+
+/** How sure the evidence makes a pair a duplicate. */
+export function duplicateVerdict(
+  evidence: readonly DuplicateEvidence[],
+  cosine: number | null,
+  thresholds: DuplicateThresholds,
+): DuplicateVerdict {
+  if (evidence.includes('exact')) return 'exact';
+  if (cosine === null) return evidence.includes('hash') ? 'near' : 'similar';
+  if (cosine >= thresholds.strongCosine) return 'near';
+  return evidence.includes('hash') && cosine >= thresholds.confirmCosine ? 'near' : 'similar';
+}
 
 /**
  * Every pair that is an exact copy (same SHA-256), a near copy by dHash, or a near copy by embedding
@@ -59,6 +90,7 @@ export function findDuplicatePairs(
         a: i,
         b: j,
         evidence,
+        verdict: duplicateVerdict(evidence, cosine, thresholds),
         hamming,
         cosine: cosine === null ? null : Math.round(cosine * 1e4) / 1e4,
         cross_split: a.split !== b.split,
@@ -89,7 +121,9 @@ export function duplicateClusters(n: number, pairs: readonly Pick<DuplicatePair,
       if (!list.includes(x)) list.push(x);
       clusters.set(root, list);
     }
-  return [...clusters.values()].map((c) => c.sort((x, y) => x - y)).sort((x, y) => y.length - x.length || x[0]! - y[0]!);
+  return [...clusters.values()]
+    .map((c) => c.sort((x, y) => x - y))
+    .sort((x, y) => y.length - x.length || x[0]! - y[0]!);
 }
 
 /** Scales a vector to unit length (a zero vector stays zero). */
@@ -110,7 +144,10 @@ function dot(a: Float32Array, b: Float32Array): number {
  * Group names after joining every duplicate pair's groups, so a fold or split that keeps groups together
  * also keeps copies together. Each merged group is named by its alphabetically first member.
  */
-export function mergeGroupsByPairs(groups: readonly string[], pairs: readonly Pick<DuplicatePair, 'a' | 'b'>[]): string[] {
+export function mergeGroupsByPairs(
+  groups: readonly string[],
+  pairs: readonly Pick<DuplicatePair, 'a' | 'b'>[],
+): string[] {
   const parent = new Map<string, string>(groups.map((g) => [g, g]));
   const find = (g: string): string => {
     let root = g;
@@ -119,8 +156,8 @@ export function mergeGroupsByPairs(groups: readonly string[], pairs: readonly Pi
     return root;
   };
   for (const { a, b } of pairs) {
-    const [ra, rb] = [find(groups[a]!), find(groups[b]!)];
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+    const [first, second] = [find(groups[a]!), find(groups[b]!)].sort();
+    if (first !== second) parent.set(second!, first!);
   }
   return groups.map(find);
 }

@@ -29,7 +29,10 @@ export async function embedFiles(
   options: EmbedFilesOptions,
 ): Promise<{ embeddings: (Float32Array | undefined)[]; width: number }> {
   const spec = await loadBackboneSpec(options.backbone);
-  const backbone = await resolveBackbone(spec, { mirrorDir: options.mirrorDir, cacheDir: join(options.cacheDir, 'backbones') });
+  const backbone = await resolveBackbone(spec, {
+    mirrorDir: options.mirrorDir,
+    cacheDir: join(options.cacheDir, 'backbones'),
+  });
   const model = encodeModel(buildEmbeddingModel(await readFile(backbone.path), spec, { flipTta: false }));
   const session = await createOnnxSession(model, { intraOpThreads: 2, graphOptimizationLevel: 'all' });
   try {

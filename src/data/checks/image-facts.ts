@@ -16,7 +16,9 @@ export interface ImageFacts {
   readonly dhash: string;
 }
 
-export type FactsResult = { readonly ok: true; readonly facts: ImageFacts } | { readonly ok: false; readonly reason: string };
+export type FactsResult =
+  | { readonly ok: true; readonly facts: ImageFacts }
+  | { readonly ok: false; readonly reason: string };
 
 /** Reads and decodes a file; a file that cannot be decoded is a result, not an exception. */
 export async function readImageFacts(path: string): Promise<FactsResult> {

@@ -21,7 +21,9 @@ describe('groupKFold', () => {
     const groups = ['a', 'b', 'c', 'a', 'd', 'e', 'f', 'c'];
     const folds = groupKFold(groups, 3);
     const reversed = groupKFold([...groups].reverse(), 3);
-    groups.forEach((g, i) => assert.equal(folds[i], reversed[groups.length - 1 - i], g));
+    groups.forEach((g, i) => {
+      assert.equal(folds[i], reversed[groups.length - 1 - i], g);
+    });
   });
 });
 
@@ -56,7 +58,8 @@ describe('outOfFoldProbabilities', () => {
     const features = new Float32Array(n * width);
     const truth = Int32Array.from({ length: n }, (_, i) => i % 3);
     for (let i = 0; i < n; i++)
-      for (let k = 0; k < width; k++) features[i * width + k] = (k === truth[i]! ? 3 : 0) + normal(random) * 0.5;
+      for (let k = 0; k < width; k++)
+        features[i * width + k] = (k === truth[i]! ? 3 : 0) + normal(random) * 0.5;
     const given = Int32Array.from(truth);
     const flipped = [7, 40, 95];
     for (const i of flipped) given[i] = (truth[i]! + 1) % 3;
@@ -65,10 +68,17 @@ describe('outOfFoldProbabilities', () => {
       5,
     );
     const probabilities = outOfFoldProbabilities(features, given, folds, width, 3, (train, test) =>
-      predictHead(trainHead({ ...train, width, classes: 3 }, { ...defaultHyperParameters, epochs: 30 }), test, width),
+      predictHead(
+        trainHead({ ...train, width, classes: 3 }, { ...defaultHyperParameters, epochs: 30 }),
+        test,
+        width,
+      ),
     );
     const { suspects } = confidentLearning(probabilities, given, 3);
-    const found = suspects.slice(0, 3).map((s) => s.index).sort((a, b) => a - b);
+    const found = suspects
+      .slice(0, 3)
+      .map((s) => s.index)
+      .sort((a, b) => a - b);
     assert.deepEqual(found, flipped);
     for (const s of suspects.slice(0, 3)) assert.equal(s.suggested, truth[s.index]);
   });

@@ -50,10 +50,15 @@ export function outOfFoldProbabilities(
     for (let i = 0; i < n; i++) (folds[i] === f ? testRows : trainRows).push(i);
     if (testRows.length === 0) continue;
     const probabilities = fitPredict(
-      { features: gatherRows(features, trainRows, width), labels: Int32Array.from(trainRows, (i) => labels[i]!) },
+      {
+        features: gatherRows(features, trainRows, width),
+        labels: Int32Array.from(trainRows, (i) => labels[i]!),
+      },
       gatherRows(features, testRows, width),
     );
-    testRows.forEach((row, r) => out.set(probabilities.subarray(r * classes, (r + 1) * classes), row * classes));
+    testRows.forEach((row, r) => {
+      out.set(probabilities.subarray(r * classes, (r + 1) * classes), row * classes);
+    });
   }
   return out;
 }
@@ -75,7 +80,11 @@ export interface SuspectedLabelError {
  * label's probability is below that label's threshold while some other class is at or above its own; the
  * suggestion is the most probable such class. Ranked by margin, most suspicious first.
  */
-export function confidentLearning(probabilities: Float32Array, labels: ArrayLike<number>, classes: number): {
+export function confidentLearning(
+  probabilities: Float32Array,
+  labels: ArrayLike<number>,
+  classes: number,
+): {
   thresholds: number[];
   suspects: SuspectedLabelError[];
 } {
@@ -97,7 +106,8 @@ export function confidentLearning(probabilities: Float32Array, labels: ArrayLike
     for (let c = 0; c < classes; c++) {
       if (c === given) continue;
       const p = probabilities[i * classes + c]!;
-      if (p >= thresholds[c]! && (suggested < 0 || p > probabilities[i * classes + suggested]!)) suggested = c;
+      if (p >= thresholds[c]! && (suggested < 0 || p > probabilities[i * classes + suggested]!))
+        suggested = c;
     }
     if (suggested < 0) continue;
     const suggestedProbability = probabilities[i * classes + suggested]!;
@@ -116,6 +126,8 @@ export function confidentLearning(probabilities: Float32Array, labels: ArrayLike
 
 function gatherRows(features: Float32Array, rows: readonly number[], width: number): Float32Array {
   const out = new Float32Array(rows.length * width);
-  rows.forEach((row, r) => out.set(features.subarray(row * width, (row + 1) * width), r * width));
+  rows.forEach((row, r) => {
+    out.set(features.subarray(row * width, (row + 1) * width), r * width);
+  });
   return out;
 }

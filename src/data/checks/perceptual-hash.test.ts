@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { differenceHash, hammingDistance, hashFromHex, hashToHex, perceptualHash } from './perceptual-hash.js';
+import {
+  differenceHash,
+  hammingDistance,
+  hashFromHex,
+  hashToHex,
+  perceptualHash,
+} from './perceptual-hash.js';
 
 /** A 256² picture with structure in every region: gradients plus a few blocks. */
 async function picture(seed: number): Promise<Buffer> {
@@ -15,7 +21,9 @@ async function picture(seed: number): Promise<Buffer> {
       rgb[i + 1] = (y * seed + block) & 255;
       rgb[i + 2] = block;
     }
-  return sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  return sharp(rgb, { raw: { width: size, height: size, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 describe('differenceHash', () => {

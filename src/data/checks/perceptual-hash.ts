@@ -11,7 +11,8 @@ export interface PerceptualHash {
  * right). Robust to rescaling, recompression and mild colour changes; a mirrored or cropped copy differs.
  */
 export function differenceHash(grey: Uint8Array, width = 9, height = 8): PerceptualHash {
-  if (width !== 9 || height !== 8 || grey.length !== 72) throw new Error(`bug: dHash wants 9×8 grey pixels, got ${grey.length}`);
+  if (width !== 9 || height !== 8 || grey.length !== 72)
+    throw new Error(`bug: dHash wants 9×8 grey pixels, got ${grey.length}`);
   let hi = 0;
   let lo = 0;
   for (let y = 0; y < 8; y++) {

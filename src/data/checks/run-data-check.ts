@@ -4,6 +4,7 @@ import { type GroupProfile, imbalanceRatio, profileBy } from './distribution.js'
 import {
   type DuplicateEvidence,
   type DuplicateThresholds,
+  type DuplicateVerdict,
   defaultDuplicateThresholds,
   findDuplicatePairs,
   l2Normalise,
@@ -39,6 +40,7 @@ export interface FilePair {
   readonly splits: string;
   readonly labels: string;
   readonly evidence: readonly DuplicateEvidence[];
+  readonly verdict: DuplicateVerdict;
   readonly hamming: number | null;
   readonly cosine: number | null;
   readonly same_group: boolean;
@@ -58,21 +60,30 @@ export interface DataCheckReport {
   readonly schema: 'gourmetgram.data-check/1';
   readonly root: string;
   readonly layout: string;
-  readonly settings: { readonly backbone: string; readonly min_side: number; readonly folds: number } & DuplicateThresholds;
+  readonly settings: {
+    readonly backbone: string;
+    readonly min_side: number;
+    readonly folds: number;
+  } & DuplicateThresholds;
   readonly files: number;
   readonly skipped: readonly { file: string; reason: string }[];
   readonly unreadable: readonly { file: string; reason: string }[];
   readonly tiny: readonly { file: string; width: number; height: number }[];
   /** Every near or exact duplicate pair, same split or not. */
   readonly duplicates: readonly FilePair[];
-  /** The duplicate pairs that cross splits (train/test, or train/the validation carved from train). */
+  /** Exact or near duplicate pairs that cross splits (train/test, or train/the validation carved from train). */
   readonly leakage: readonly FilePair[];
+  /** Cross-split pairs with one weak signal only: the same scene or setup, not the same photo. */
+  readonly similar_across_splits: readonly FilePair[];
   readonly leakage_by_splits: Readonly<Record<string, number>>;
   readonly suspected_label_errors: readonly LabelIssue[];
   readonly label_error_thresholds: Readonly<Record<string, number>>;
   /** Out-of-fold top-1 of the k-fold heads on train: the reference the suspects are judged against. */
   readonly out_of_fold_top1: number;
-  readonly class_balance: { readonly counts: Readonly<Record<string, Readonly<Record<string, number>>>>; readonly imbalance_ratio: number };
+  readonly class_balance: {
+    readonly counts: Readonly<Record<string, Readonly<Record<string, number>>>>;
+    readonly imbalance_ratio: number;
+  };
   readonly by_class: readonly GroupProfile[];
   readonly by_source: readonly GroupProfile[];
   readonly source_probe: SourceProbe;
@@ -86,7 +97,8 @@ export interface DataCheckReport {
 export async function runDataCheck(root: string, options: DataCheckOptions): Promise<DataCheckReport> {
   const dataset = await readDataset(root);
   const items = dataset.items;
-  const progress = (stage: string) => (done: number, total: number) => options.onProgress?.(stage, done, total);
+  const progress = (stage: string) => (done: number, total: number) =>
+    options.onProgress?.(stage, done, total);
   const facts = await readAllImageFacts(
     items.map((i) => i.path),
     progress('decode'),
@@ -100,7 +112,12 @@ export async function runDataCheck(root: string, options: DataCheckOptions): Pro
   });
   const { embeddings, width } = await embedFiles(
     items.map((i) => i.path),
-    { backbone: options.backbone, mirrorDir: options.mirrorDir, cacheDir: options.cacheDir, onProgress: progress('embed') },
+    {
+      backbone: options.backbone,
+      mirrorDir: options.mirrorDir,
+      cacheDir: options.cacheDir,
+      onProgress: progress('embed'),
+    },
   );
   const ok = (i: number): ImageFacts | undefined => {
     const f = facts[i]!;
@@ -124,11 +141,12 @@ export async function runDataCheck(root: string, options: DataCheckOptions): Pro
     splits: `${items[p.a]!.split}/${items[p.b]!.split}`,
     labels: `${dataset.classes[items[p.a]!.label]}/${dataset.classes[items[p.b]!.label]}`,
     evidence: p.evidence,
+    verdict: p.verdict,
     hamming: p.hamming,
     cosine: p.cosine,
     same_group: p.same_group,
   });
-  const leakage = pairs.filter((p) => p.cross_split).map(named);
+  const leakage = pairs.filter((p) => p.cross_split && p.verdict !== 'similar').map(named);
   const leakageBySplits: Record<string, number> = {};
   for (const p of leakage) {
     const key = p.splits.split('/').sort().join('/');
@@ -163,18 +181,26 @@ export async function runDataCheck(root: string, options: DataCheckOptions): Pro
     schema: 'gourmetgram.data-check/1',
     root,
     layout: dataset.layout,
-    settings: { backbone: options.backbone, min_side: options.minSide, folds: options.folds, ...options.thresholds },
+    settings: {
+      backbone: options.backbone,
+      min_side: options.minSide,
+      folds: options.folds,
+      ...options.thresholds,
+    },
     files: items.length,
     skipped: dataset.skipped,
     unreadable,
     tiny,
     duplicates: pairs.map(named),
     leakage,
+    similar_across_splits: pairs.filter((p) => p.cross_split && p.verdict === 'similar').map(named),
     leakage_by_splits: leakageBySplits,
     ...labelCheck,
     class_balance: {
       counts,
-      imbalance_ratio: imbalanceRatio(dataset.classes.map((c) => byClass.find((p) => p.key === c)?.count ?? 0)),
+      imbalance_ratio: imbalanceRatio(
+        dataset.classes.map((c) => byClass.find((p) => p.key === c)?.count ?? 0),
+      ),
     },
     by_class: byClass,
     by_source: profileBy(measured, 'source'),
@@ -210,17 +236,27 @@ function suspectLabels(
 ): Pick<DataCheckReport, 'suspected_label_errors' | 'label_error_thresholds' | 'out_of_fold_top1'> {
   const classes = dataset.classes.length;
   const features = new Float32Array(rows.length * width);
-  rows.forEach((row, r) => features.set(embeddings[row]!, r * width));
+  rows.forEach((row, r) => {
+    features.set(embeddings[row]!, r * width);
+  });
   const labels = Int32Array.from(rows, (row) => dataset.items[row]!.label);
   const folds = groupKFold(
     rows.map((row) => groups[row]!),
     k,
   );
-  const probabilities = outOfFoldProbabilities(features, labels, folds, width, classes, softmaxFitPredict(width)(classes));
+  const probabilities = outOfFoldProbabilities(
+    features,
+    labels,
+    folds,
+    width,
+    classes,
+    softmaxFitPredict(width)(classes),
+  );
   let correct = 0;
   for (let r = 0; r < rows.length; r++) {
     let best = 0;
-    for (let c = 1; c < classes; c++) if (probabilities[r * classes + c]! > probabilities[r * classes + best]!) best = c;
+    for (let c = 1; c < classes; c++)
+      if (probabilities[r * classes + c]! > probabilities[r * classes + best]!) best = c;
     if (best === labels[r]) correct++;
   }
   const { thresholds, suspects } = confidentLearning(probabilities, labels, classes);

@@ -47,11 +47,18 @@ export function probeSource(
   return { ...overall, within_class: within };
 }
 
-function score(rows: readonly ProbeRow[], width: number, k: number, fitPredict: (classes: number) => FitPredict): ProbeScore {
+function score(
+  rows: readonly ProbeRow[],
+  width: number,
+  k: number,
+  fitPredict: (classes: number) => FitPredict,
+): ProbeScore {
   const sources = [...new Set(rows.map((r) => r.source))].sort();
   const counts = countBy(rows);
   const features = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => features.set(r.embedding, i * width));
+  rows.forEach((r, i) => {
+    features.set(r.embedding, i * width);
+  });
   const labels = Int32Array.from(rows, (r) => sources.indexOf(r.source));
   const folds = groupKFold(
     rows.map((r) => r.group),
@@ -62,7 +69,8 @@ function score(rows: readonly ProbeRow[], width: number, k: number, fitPredict: 
   let correct = 0;
   for (let i = 0; i < rows.length; i++) {
     let best = 0;
-    for (let c = 1; c < classes; c++) if (probabilities[i * classes + c]! > probabilities[i * classes + best]!) best = c;
+    for (let c = 1; c < classes; c++)
+      if (probabilities[i * classes + c]! > probabilities[i * classes + best]!) best = c;
     if (best === labels[i]) correct++;
   }
   const round = (v: number): number => Math.round(v * 1e4) / 1e4;

@@ -9,7 +9,10 @@ export interface Bar {
 const palette = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2'];
 
 /** Horizontal (stacked) bars, one row per label, with the total at the end of each bar. */
-export function barChart(bars: readonly Bar[], options: { title: string; legend?: readonly string[]; width?: number }): string {
+export function barChart(
+  bars: readonly Bar[],
+  options: { title: string; legend?: readonly string[]; width?: number },
+): string {
   const width = options.width ?? 640;
   const labelWidth = 170;
   const row = 20;
@@ -28,13 +31,20 @@ export function barChart(bars: readonly Bar[], options: { title: string; legend?
           return rect;
         })
         .join('');
-      return `<text x="${labelWidth - 6}" y="${y + 12}" text-anchor="end">${escape(bar.label)}</text>${segments}<text x="${(x + 4).toFixed(1)}" y="${y + 12}">${format(sum(bar.values))}</text>`;
+      return `<text x="${labelWidth - 6}" y="${y + 12}" text-anchor="end">${escapeHtml(bar.label)}</text>${segments}<text x="${(x + 4).toFixed(1)}" y="${y + 12}">${format(sum(bar.values))}</text>`;
     })
     .join('');
   const legend = (options.legend ?? [])
-    .map((name, s) => `<rect x="${labelWidth + s * 110}" y="26" width="10" height="10" fill="${palette[s % palette.length]}"/><text x="${labelWidth + s * 110 + 14}" y="35">${escape(name)}</text>`)
+    .map(
+      (name, s) =>
+        `<rect x="${labelWidth + s * 110}" y="26" width="10" height="10" fill="${palette[s % palette.length]}"/><text x="${labelWidth + s * 110 + 14}" y="35">${escapeHtml(name)}</text>`,
+    )
     .join('');
-  return svg(width, height, `<text x="4" y="16" font-weight="bold">${escape(options.title)}</text>${legend}${body}`);
+  return svg(
+    width,
+    height,
+    `<text x="4" y="16" font-weight="bold">${escapeHtml(options.title)}</text>${legend}${body}`,
+  );
 }
 
 export interface Range {
@@ -45,28 +55,42 @@ export interface Range {
 }
 
 /** One line per label from `low` to `high` with a tick at `mid` (p10, median, p90) on a shared axis. */
-export function rangeChart(ranges: readonly Range[], options: { title: string; min: number; max: number; width?: number }): string {
+export function rangeChart(
+  ranges: readonly Range[],
+  options: { title: string; min: number; max: number; width?: number },
+): string {
   const width = options.width ?? 640;
   const labelWidth = 170;
   const row = 18;
   const top = 44;
   const height = top + ranges.length * row + 8;
-  const x = (v: number): number => labelWidth + ((v - options.min) / (options.max - options.min || 1)) * (width - labelWidth - 20);
+  const x = (v: number): number =>
+    labelWidth + ((v - options.min) / (options.max - options.min || 1)) * (width - labelWidth - 20);
   const axis = [0, 0.25, 0.5, 0.75, 1]
     .map((f) => options.min + f * (options.max - options.min))
-    .map((v) => `<line x1="${x(v).toFixed(1)}" y1="30" x2="${x(v).toFixed(1)}" y2="${height - 4}" stroke="#ddd"/><text x="${x(v).toFixed(1)}" y="40" text-anchor="middle" fill="#666">${format(v)}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${x(v).toFixed(1)}" y1="30" x2="${x(v).toFixed(1)}" y2="${height - 4}" stroke="#ddd"/><text x="${x(v).toFixed(1)}" y="40" text-anchor="middle" fill="#666">${format(v)}</text>`,
+    )
     .join('');
   const body = ranges
     .map((r, i) => {
       const y = top + i * row + 8;
-      return `<text x="${labelWidth - 6}" y="${y + 4}" text-anchor="end">${escape(r.label)}</text><line x1="${x(r.low).toFixed(1)}" y1="${y}" x2="${x(r.high).toFixed(1)}" y2="${y}" stroke="#4c78a8" stroke-width="6"/><line x1="${x(r.mid).toFixed(1)}" y1="${y - 6}" x2="${x(r.mid).toFixed(1)}" y2="${y + 6}" stroke="#e45756" stroke-width="2"/>`;
+      return `<text x="${labelWidth - 6}" y="${y + 4}" text-anchor="end">${escapeHtml(r.label)}</text><line x1="${x(r.low).toFixed(1)}" y1="${y}" x2="${x(r.high).toFixed(1)}" y2="${y}" stroke="#4c78a8" stroke-width="6"/><line x1="${x(r.mid).toFixed(1)}" y1="${y - 6}" x2="${x(r.mid).toFixed(1)}" y2="${y + 6}" stroke="#e45756" stroke-width="2"/>`;
     })
     .join('');
-  return svg(width, height, `<text x="4" y="16" font-weight="bold">${escape(options.title)}</text>${axis}${body}`);
+  return svg(
+    width,
+    height,
+    `<text x="4" y="16" font-weight="bold">${escapeHtml(options.title)}</text>${axis}${body}`,
+  );
 }
 
-export function escape(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c]!);
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c]!,
+  );
 }
 
 function svg(width: number, height: number, content: string): string {

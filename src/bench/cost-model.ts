@@ -1,0 +1,291 @@
+/**
+ * A model of what a day of load costs under three provisioning policies, replayed second by second. Pure: the
+ * figures, the load and the policy come in, replica-hours and latency come out. It models, it does not measure:
+ * see the assumptions on {@link simulatePolicy}.
+ */
+
+/** Measured figures of one replica. */
+export interface ReplicaModel {
+  /** Requests per second one replica sustains with its p99 within the target. */
+  readonly throughputRps: number;
+  readonly latencyTargetMs: number;
+  /** One request's latency on an idle replica. */
+  readonly latencyP50Ms: number;
+  /** Pod creation to ready. */
+  readonly coldStartS: number;
+  /** CPU cores at throughputRps over the CPU request, for CPU-based scaling. */
+  readonly cpuShareAtThroughput?: number | undefined;
+}
+
+/** The load, one value per second. */
+export interface Load {
+  readonly openRps: ArrayLike<number>;
+  readonly clients: ArrayLike<number>;
+}
+
+/** Autoscaler settings (the same object the rendered HPA and ScaledObject are made from). */
+export interface Autoscaler {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly metric: 'cpu' | 'inflight' | 'queue_depth';
+  readonly target: number;
+  readonly syncPeriodS: number;
+  readonly tolerance: number;
+  readonly scaleUp: { readonly pods: number; readonly percent: number; readonly stabilisationS: number };
+  readonly scaleDown: { readonly stabilisationS: number };
+  readonly keda: { readonly pollingIntervalS: number; readonly cooldownS: number };
+}
+
+export type Policy =
+  | { readonly kind: 'fixed'; readonly replicas: number }
+  | { readonly kind: 'hpa'; readonly autoscaler: Autoscaler }
+  | { readonly kind: 'scale-to-zero'; readonly autoscaler: Autoscaler };
+
+export interface MinuteSample {
+  readonly minute: number;
+  /** Mean pods that exist (billed) and that are ready during the minute. */
+  readonly replicas: number;
+  readonly ready: number;
+  readonly requests: number;
+  readonly overTarget: number;
+  /** Completion-weighted mean latency, or null in a minute without completions. */
+  readonly meanLatencyMs: number | null;
+}
+
+export interface PolicyOutcome {
+  readonly replicaHours: number;
+  readonly requests: number;
+  readonly overTarget: number;
+  readonly overTargetShare: number;
+  readonly peakReplicas: number;
+  readonly minutes: readonly MinuteSample[];
+}
+
+/**
+ * Replicas needed to keep every second of the load within the latency target: open-loop arrivals plus, for
+ * closed-loop clients, the throughput at which each of them waits no more than the target (Little's law).
+ */
+export function peakReplicas(load: Load, replica: ReplicaModel): number {
+  const targetS = replica.latencyTargetMs / 1000;
+  let peak = 0;
+  for (let t = 0; t < load.openRps.length; t++)
+    peak = Math.max(peak, (load.openRps[t] ?? 0) + (load.clients[t] ?? 0) / targetS);
+  return Math.max(1, Math.ceil(peak / replica.throughputRps - 1e-9));
+}
+
+/** Replica-hours priced per vCPU-hour and GiB-hour of what each replica requests. */
+export function replicaCost(
+  replicaHours: number,
+  request: { cpu: number; memoryGiB: number },
+  price: { vcpuHour: number; gibHour: number },
+): number {
+  return replicaHours * (request.cpu * price.vcpuHour + request.memoryGiB * price.gibHour);
+}
+
+interface Cohort {
+  arrivedAt: number;
+  amount: number;
+}
+
+/**
+ * Replays `load` against `policy`. Assumptions (each a simplification a real cluster may not honour):
+ * - a replica serves up to throughputRps within the latency target; below that, a request takes latencyP50Ms;
+ * - above it, open-loop requests queue first-in first-out and none is rejected (latency = waiting + p50);
+ *   closed-loop clients share the capacity in proportion to the requests present;
+ * - requests that arrive while no replica is ready wait (as behind KServe's activator) until one is;
+ * - a new pod is billed from creation and ready coldStartS later (nodes always have room);
+ * - the HPA follows Kubernetes' algorithm on metrics averaged over its sync period; KEDA wakes from zero at its
+ *   next poll after a request and returns to zero after cooldownS without one.
+ */
+export function simulatePolicy(load: Load, replica: ReplicaModel, policy: Policy): PolicyOutcome {
+  const seconds = load.openRps.length;
+  const s = replica.latencyP50Ms / 1000;
+  const targetS = replica.latencyTargetMs / 1000;
+  const capacity = replica.throughputRps;
+  const scaler = policy.kind === 'fixed' ? undefined : policy.autoscaler;
+  // Pods as the second each becomes ready. The day starts warm, at the policy's floor; scale-to-zero starts at
+  // zero only when the day opens without a request.
+  const quietStart = (load.openRps[0] ?? 0) === 0 && (load.clients[0] ?? 0) === 0;
+  const initial =
+    policy.kind === 'fixed'
+      ? policy.replicas
+      : policy.kind === 'scale-to-zero' && quietStart
+        ? 0
+        : Math.max(1, scaler!.minReplicas);
+  let pods: number[] = Array.from({ length: initial }, () => 0);
+  const backlog: Cohort[] = [];
+  let backlogTotal = 0;
+  let closedStuckSince: number | undefined;
+  let lastRequestAt = 0;
+  const recommendations: { at: number; replicas: number }[] = [];
+  let window = { inSystem: 0, served: 0, seconds: 0 };
+  let podSeconds = 0;
+  let peak = initial;
+  let requests = 0;
+  let overTarget = 0;
+  const minutes: MinuteSample[] = [];
+  let minute = { podSeconds: 0, readySeconds: 0, requests: 0, over: 0, latencySum: 0 };
+
+  const complete = (count: number, latency: number): void => {
+    if (count <= 0) return;
+    requests += count;
+    minute.requests += count;
+    minute.latencySum += count * latency;
+    if (latency > targetS + 1e-9) {
+      overTarget += count;
+      minute.over += count;
+    }
+  };
+
+  for (let t = 0; t < seconds; t++) {
+    const lambda = load.openRps[t] ?? 0;
+    const clients = load.clients[t] ?? 0;
+    const ready = pods.filter((at) => at <= t).length;
+    const mu = ready * capacity;
+    if (lambda > 0 || clients > 0) lastRequestAt = t;
+    backlog.push({ arrivedAt: t, amount: lambda });
+    backlogTotal += lambda;
+    let served = 0;
+    let openServed = 0;
+    if (mu === 0) {
+      if (clients > 0 && closedStuckSince === undefined) closedStuckSince = t;
+    } else {
+      if (closedStuckSince !== undefined) {
+        // Each client's request waited for the first replica; they all complete now.
+        complete(clients, t - closedStuckSince + s);
+        closedStuckSince = undefined;
+      }
+      const closedWant = clients > 0 ? clients / s : 0;
+      let closedServed = closedWant;
+      let openCapacity = mu - closedWant;
+      if (backlogTotal + closedWant > mu) {
+        // Saturated: this second's open-loop arrivals keep their rate (they hold only λ·p50 places in the
+        // system); what is left is shared between the clients and the older backlog by the requests present.
+        const older = backlogTotal - lambda;
+        closedServed = Math.min(closedWant, (Math.max(0, mu - lambda) * clients) / (clients + older));
+        openCapacity = mu - closedServed;
+      }
+      if (clients > 0) complete(closedServed, Math.max(s, clients / closedServed));
+      served += closedServed;
+      // Open-loop requests leave first-in first-out; those that arrived this second wait behind the backlog.
+      const ahead = backlogTotal - lambda;
+      while (backlog.length && openCapacity > 1e-12) {
+        const cohort = backlog[0]!;
+        const take = Math.min(cohort.amount, openCapacity);
+        const wait = cohort.arrivedAt === t ? ahead / mu : t - cohort.arrivedAt;
+        complete(take, wait + s);
+        cohort.amount -= take;
+        openCapacity -= take;
+        backlogTotal -= take;
+        served += take;
+        openServed += take;
+        if (cohort.amount <= 1e-12) backlog.shift();
+      }
+    }
+    if (backlogTotal < 1e-9) {
+      backlog.length = 0;
+      backlogTotal = 0;
+    }
+    // Requests in the system, for the autoscaler's gauges: open-loop ones waiting or in service (Little's law at
+    // p50), and every closed-loop client, which always has one request outstanding.
+    window.inSystem += backlogTotal + openServed * s + clients;
+    window.served += served;
+    window.seconds++;
+    podSeconds += pods.length;
+    minute.podSeconds += pods.length;
+    minute.readySeconds += ready;
+
+    if (scaler && (t + 1) % scaler.syncPeriodS === 0) {
+      const readyNow = pods.filter((at) => at <= t).length;
+      const metric = averageMetric(scaler, window, readyNow, replica);
+      window = { inSystem: 0, served: 0, seconds: 0 };
+      let desired = desiredReplicas(scaler, pods.length, readyNow, metric, recommendations, t);
+      if (policy.kind === 'scale-to-zero') {
+        if (pods.length === 0)
+          desired = lastRequestAt > t - scaler.keda.pollingIntervalS || backlogTotal > 0 ? 1 : 0;
+        else if (t - lastRequestAt >= scaler.keda.cooldownS && backlogTotal === 0) desired = 0;
+      }
+      pods = resize(pods, desired, t + 1 + replica.coldStartS);
+      peak = Math.max(peak, pods.length);
+    }
+    if ((t + 1) % 60 === 0 || t === seconds - 1) {
+      minutes.push({
+        minute: minutes.length,
+        replicas: minute.podSeconds / 60,
+        ready: minute.readySeconds / 60,
+        requests: minute.requests,
+        overTarget: minute.over,
+        meanLatencyMs: minute.requests > 0 ? (minute.latencySum / minute.requests) * 1000 : null,
+      });
+      minute = { podSeconds: 0, readySeconds: 0, requests: 0, over: 0, latencySum: 0 };
+    }
+  }
+  // Whatever still waits at the end of the day counts as late.
+  if (backlogTotal > 0) {
+    requests += backlogTotal;
+    overTarget += backlogTotal;
+  }
+  return {
+    replicaHours: podSeconds / 3600,
+    requests,
+    overTarget,
+    overTargetShare: requests > 0 ? overTarget / requests : 0,
+    peakReplicas: peak,
+    minutes,
+  };
+}
+
+/** The autoscaler's metric per ready pod, averaged over the last sync period. */
+function averageMetric(
+  scaler: Autoscaler,
+  window: { inSystem: number; served: number; seconds: number },
+  ready: number,
+  replica: ReplicaModel,
+): number {
+  if (ready === 0 || window.seconds === 0) return 0;
+  const perPod = (x: number) => x / window.seconds / ready;
+  if (scaler.metric === 'inflight') return perPod(window.inSystem);
+  if (scaler.metric === 'queue_depth')
+    // Waiting requests: those in the system beyond what the replicas serve at once at full throughput.
+    return Math.max(0, perPod(window.inSystem) - replica.throughputRps * (replica.latencyP50Ms / 1000));
+  const share = replica.cpuShareAtThroughput;
+  if (share === undefined) throw new Error('bug: CPU scaling modelled without the CPU share at throughput');
+  return (perPod(window.served) / replica.throughputRps) * share * 100;
+}
+
+/** Kubernetes' HPA: ratio with tolerance, scale-up rate limit, scale-down stabilisation, min/max bounds. */
+function desiredReplicas(
+  scaler: Autoscaler,
+  current: number,
+  ready: number,
+  metric: number,
+  recommendations: { at: number; replicas: number }[],
+  t: number,
+): number {
+  let desired = current;
+  if (ready > 0) {
+    const ratio = metric / scaler.target;
+    if (Math.abs(ratio - 1) > scaler.tolerance) desired = Math.ceil(ready * ratio - 1e-9);
+    // Pods still starting have no metrics; Kubernetes does not scale down on their account.
+    if (desired < current && ready < current) desired = current;
+  }
+  const floor = Math.max(1, scaler.minReplicas);
+  desired = Math.min(scaler.maxReplicas, Math.max(floor, desired));
+  desired = Math.min(
+    desired,
+    current + Math.max(scaler.scaleUp.pods, Math.ceil((current * scaler.scaleUp.percent) / 100)),
+  );
+  recommendations.push({ at: t, replicas: desired });
+  while (recommendations.length && recommendations[0]!.at <= t - scaler.scaleDown.stabilisationS)
+    recommendations.shift();
+  if (desired < current) desired = Math.min(current, Math.max(...recommendations.map((r) => r.replicas)));
+  return desired;
+}
+
+/** Adds pods ready at `readyAt`, or removes the youngest (not-ready first, as Kubernetes does). */
+function resize(pods: number[], desired: number, readyAt: number): number[] {
+  const sorted = [...pods].sort((a, b) => a - b);
+  if (desired < sorted.length) return sorted.slice(0, desired);
+  while (sorted.length < desired) sorted.push(readyAt);
+  return sorted;
+}

@@ -1,0 +1,164 @@
+/**
+ * A small dependency-free SVG line chart: several named series over a shared x axis, with axes, ticks, a legend
+ * and an optional horizontal reference line (a target). Charts can be stacked into one SVG with {@link stackSvg}.
+ */
+export interface LineSeries {
+  readonly name: string;
+  /** [x, y] pairs; a null y breaks the line (no data there). */
+  readonly points: readonly (readonly [number, number | null])[];
+  readonly color?: string;
+}
+
+export interface LineChartOptions {
+  readonly title: string;
+  readonly series: readonly LineSeries[];
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly width?: number;
+  readonly height?: number;
+  /** Formats x tick labels (e.g. seconds → "08:00"). */
+  readonly formatX?: (x: number) => string;
+  readonly xTicks?: readonly number[];
+  /** Log scale on y (values ≤ 0 are left out). */
+  readonly logY?: boolean;
+  readonly reference?: { readonly y: number; readonly label: string };
+}
+
+const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
+const margin = { left: 64, right: 16, top: 34, bottom: 62 };
+
+/** One chart as a complete `<svg>` document. */
+export function lineChartSvg(options: LineChartOptions): string {
+  const width = options.width ?? 900;
+  const height = options.height ?? 320;
+  const plotW = width - margin.left - margin.right;
+  const plotH = height - margin.top - margin.bottom;
+  const ys = (y: number | null): y is number => y !== null && Number.isFinite(y) && (!options.logY || y > 0);
+  const all = options.series.flatMap((s) => s.points);
+  const xs = all.map(([x]) => x);
+  const yv = all.map(([, y]) => y).filter(ys);
+  if (options.reference) yv.push(options.reference.y);
+  const xMin = Math.min(...xs, 0);
+  const xMax = Math.max(...xs, xMin + 1);
+  const tf = (y: number) => (options.logY ? Math.log10(y) : y);
+  let yMin = options.logY ? tf(Math.min(...yv, 1)) : Math.min(0, ...yv);
+  let yMax = Math.max(...yv.map(tf), yMin + 1);
+  if (options.logY) {
+    yMin = Math.floor(yMin);
+    yMax = Math.ceil(yMax);
+  } else yMax = niceCeil(yMax);
+  const px = (x: number) => margin.left + ((x - xMin) / (xMax - xMin)) * plotW;
+  const py = (y: number) => margin.top + plotH - ((tf(y) - yMin) / (yMax - yMin)) * plotH;
+  const parts: string[] = [];
+  parts.push(`<rect width="${width}" height="${height}" fill="#fff"/>`);
+  parts.push(text(margin.left, 20, options.title, 'start', 14, 'bold'));
+  // y ticks: five linear steps, or one per decade on a log scale.
+  const yTicks = options.logY
+    ? Array.from({ length: yMax - yMin + 1 }, (_, i) => 10 ** (yMin + i))
+    : Array.from({ length: 6 }, (_, i) => yMin + ((yMax - yMin) * i) / 5);
+  for (const y of yTicks) {
+    const yPos = py(y);
+    parts.push(
+      `<line x1="${margin.left}" x2="${width - margin.right}" y1="${f(yPos)}" y2="${f(yPos)}" stroke="#e5e5e5"/>`,
+    );
+    parts.push(text(margin.left - 6, yPos + 4, formatNumber(y), 'end', 11));
+  }
+  const xTicks = options.xTicks ?? Array.from({ length: 7 }, (_, i) => xMin + ((xMax - xMin) * i) / 6);
+  for (const x of xTicks) {
+    parts.push(
+      `<line x1="${f(px(x))}" x2="${f(px(x))}" y1="${margin.top + plotH}" y2="${margin.top + plotH + 4}" stroke="#333"/>`,
+    );
+    parts.push(
+      text(
+        px(x),
+        margin.top + plotH + 17,
+        options.formatX ? options.formatX(x) : formatNumber(x),
+        'middle',
+        11,
+      ),
+    );
+  }
+  parts.push(
+    `<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`,
+  );
+  parts.push(text(margin.left + plotW / 2, height - 26, options.xLabel, 'middle', 12));
+  parts.push(
+    `<text transform="translate(16 ${f(margin.top + plotH / 2)}) rotate(-90)" text-anchor="middle" font-size="12" font-family="sans-serif">${escapeXml(options.yLabel)}</text>`,
+  );
+  if (options.reference) {
+    const y = py(options.reference.y);
+    parts.push(
+      `<line x1="${margin.left}" x2="${width - margin.right}" y1="${f(y)}" y2="${f(y)}" stroke="#555" stroke-dasharray="6 4"/>`,
+    );
+    parts.push(text(width - margin.right - 4, y - 4, options.reference.label, 'end', 11));
+  }
+  options.series.forEach((series, i) => {
+    const color = series.color ?? palette[i % palette.length]!;
+    const segments: string[][] = [[]];
+    for (const [x, y] of series.points) {
+      if (ys(y)) segments[segments.length - 1]!.push(`${f(px(x))},${f(py(y))}`);
+      else if (segments[segments.length - 1]!.length) segments.push([]);
+    }
+    for (const segment of segments)
+      if (segment.length)
+        parts.push(
+          `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${segment.join(' ')}"/>`,
+        );
+    const lx = margin.left + i * 190;
+    parts.push(
+      `<line x1="${lx}" x2="${lx + 18}" y1="${height - 8}" y2="${height - 8}" stroke="${color}" stroke-width="3"/>`,
+    );
+    parts.push(text(lx + 24, height - 4, series.name, 'start', 11));
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>\n`;
+}
+
+/** Stacks complete SVG documents vertically into one. */
+export function stackSvg(svgs: readonly string[]): string {
+  let y = 0;
+  let width = 0;
+  const inner = svgs.map((svg) => {
+    const w = Number(/width="(\d+(?:\.\d+)?)"/.exec(svg)?.[1] ?? 0);
+    const h = Number(/height="(\d+(?:\.\d+)?)"/.exec(svg)?.[1] ?? 0);
+    const placed = svg.trim().replace('<svg ', `<svg x="0" y="${y}" `);
+    y += h;
+    width = Math.max(width, w);
+    return placed;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">${inner.join('')}</svg>\n`;
+}
+
+function escapeXml(value: string): string {
+  return value.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+function text(
+  x: number,
+  y: number,
+  content: string,
+  anchor: string,
+  size: number,
+  weight = 'normal',
+): string {
+  return `<text x="${f(x)}" y="${f(y)}" text-anchor="${anchor}" font-size="${size}" font-weight="${weight}" font-family="sans-serif">${escapeXml(content)}</text>`;
+}
+
+function f(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+function formatNumber(n: number): string {
+  if (n === 0) return '0';
+  if (Math.abs(n) >= 1000 || Math.abs(n) < 0.01) return n.toPrecision(2);
+  return String(Number(n.toPrecision(3)));
+}
+
+function niceCeil(n: number): number {
+  if (n <= 0) return 1;
+  const step = 10 ** Math.floor(Math.log10(n));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * step >= n) return m * step;
+  return 10 * step;
+}

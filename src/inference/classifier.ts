@@ -15,6 +15,8 @@ export interface Prediction {
   readonly top: readonly ClassScore[];
   readonly model: string;
   readonly version: number;
+  /** Every class's probability in the model's class order; absent where the engine does not return it. */
+  readonly probabilities?: Float32Array;
   /** The pooled backbone feature, for drift monitoring; absent where the engine does not return it. */
   readonly embedding?: Float32Array;
   readonly timings: { readonly decode_ms: number; readonly queue_ms: number; readonly infer_ms: number };

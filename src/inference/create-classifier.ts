@@ -1,4 +1,4 @@
-import { preparePackagedModel } from '../models/packaged-model.js';
+import { preparePackagedModel } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import type { Classifier, ClassifyOptions, Prediction } from './classifier.js';
 import { InlineClassifier } from './inline-classifier.js';
@@ -20,6 +20,8 @@ export interface LocalClassifier extends Classifier {
   /** Classifies a ready float32 [3,S,S] tensor; only the pool offers it. */
   classifyTensor?(tensor: Float32Array, options?: ClassifyOptions): Promise<Prediction>;
   stats?(): PoolStats;
+  /** Ends one worker abruptly (crash drills); only the pool offers it. */
+  killWorker?(): Promise<boolean>;
 }
 
 /**

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createOnnxSession, type OnnxSession } from '../models/onnx-runtime.js';
+
+import { createOnnxSession, type OnnxSession } from '../models/index.js';
 import type { ServingConfig } from '../recipes/index.js';
 import { imageToTensor } from '../vision/index.js';
 import type { Classifier, ClassifierInfo, Prediction } from './classifier.js';

@@ -122,7 +122,7 @@ function decodeBinary(input: InferInput, bytes: Uint8Array, count: number): Tens
     if (bytes.length !== count * 4)
       throw new OipRequestError(`input ${input.name}: ${bytes.length} bytes for ${count} FP32 values`);
     // Copy into an aligned buffer only because Float32Array needs 4-byte alignment.
-    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+    const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
     return { datatype: 'FP32', values: new Float32Array(aligned.buffer, aligned.byteOffset, count) };
   }
   if (input.datatype === 'BYTES') {

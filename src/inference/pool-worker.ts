@@ -4,6 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+// The adapter file alone, not the models index: a worker that loads the graph-editing code starts slower.
 import { createOnnxSession, type OnnxSession } from '../models/onnx-runtime.js';
 import { imageToTensor, tensorLength } from '../vision/index.js';
 import { TensorShapeError } from './errors.js';

@@ -26,6 +26,7 @@ export function toPrediction(
     top,
     model: model.name,
     version: model.version,
+    probabilities: row,
     ...(embedding ? { embedding } : {}),
     timings,
   };

@@ -1,0 +1,113 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { PoolObserver, PoolStats, Prediction } from '../inference/index.js';
+
+// Latency buckets around the goals (5 ms, 10 ms, 50 ms, 200 ms) so a p99 can be read off them.
+const secondsBuckets = [
+  0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1, 2, 5,
+];
+const batchBuckets = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64];
+
+/** The server's Prometheus metrics, in a registry of their own (so tests can build many servers). */
+export interface ServerMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'route' | 'code'>;
+  readonly e2e: Histogram<'route'>;
+  readonly inFlight: Gauge;
+  readonly observer: PoolObserver;
+  observePrediction(prediction: Prediction): void;
+  modelLoaded(version: number, seconds: number): void;
+}
+
+export function createMetrics(stats: () => PoolStats | undefined): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'gourmetgram_' });
+  const requests = new Counter({
+    name: 'gourmetgram_requests_total',
+    help: 'HTTP requests answered, by route and status code',
+    labelNames: ['route', 'code'] as const,
+    registers: [registry],
+  });
+  const e2e = new Histogram({
+    name: 'gourmetgram_request_duration_seconds',
+    help: 'End-to-end time from request received to response sent',
+    labelNames: ['route'] as const,
+    buckets: secondsBuckets,
+    registers: [registry],
+  });
+  const histogram = (name: string, help: string) =>
+    new Histogram({ name, help, buckets: secondsBuckets, registers: [registry] });
+  const queue = histogram(
+    'gourmetgram_queue_duration_seconds',
+    'Time a request waited in the batching queue',
+  );
+  const preprocess = histogram(
+    'gourmetgram_preprocess_duration_seconds',
+    'Decode and preprocess time of one image',
+  );
+  const inference = histogram('gourmetgram_inference_duration_seconds', 'ONNX Runtime time of one batch');
+  const batchSize = new Histogram({
+    name: 'gourmetgram_batch_size',
+    help: 'Requests per computed batch',
+    buckets: batchBuckets,
+    registers: [registry],
+  });
+  const inFlight = new Gauge({
+    name: 'gourmetgram_inflight_requests',
+    help: 'Classification requests being handled',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'gourmetgram_queue_depth',
+    help: 'Requests waiting for a batch',
+    registers: [registry],
+    collect() {
+      this.set(stats()?.queueDepth ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'gourmetgram_workers',
+    help: 'Inference worker threads running',
+    registers: [registry],
+    collect() {
+      this.set(stats()?.instances ?? 0);
+    },
+  });
+  const modelLoad = new Gauge({
+    name: 'gourmetgram_model_load_seconds',
+    help: 'Time the serving model version took to load and warm up',
+    labelNames: ['version'] as const,
+    registers: [registry],
+  });
+  const workerLoad = histogram(
+    'gourmetgram_worker_start_seconds',
+    'Time one worker took to load its session',
+  );
+  const workerExits = new Counter({
+    name: 'gourmetgram_worker_exits_total',
+    help: 'Worker threads ended, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    requests,
+    e2e,
+    inFlight,
+    observer: {
+      batch(size, inferMs) {
+        batchSize.observe(size);
+        inference.observe(inferMs / 1000);
+      },
+      workerStarted: (loadMs) => workerLoad.observe(loadMs / 1000),
+      workerExited: (reason) => workerExits.inc({ reason }),
+    },
+    observePrediction(prediction) {
+      queue.observe(prediction.timings.queue_ms / 1000);
+      preprocess.observe(prediction.timings.decode_ms / 1000);
+    },
+    modelLoaded(version, seconds) {
+      modelLoad.reset();
+      modelLoad.set({ version: String(version) }, seconds);
+    },
+  };
+}

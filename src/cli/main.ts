@@ -14,6 +14,7 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRu
   cost: { summary: 'model a day of load under fixed, HPA and scale-to-zero provisioning', load: () => import('./cost.js') },
   data: { summary: 'data check: duplicates, leakage, balance, suspected label errors', load: () => import('./data-check.js') },
   analyse: { summary: 'error analysis of a recipe\'s model on a split', load: () => import('./analyse.js') },
+  serve: { summary: 'serve a recipe\'s model over HTTP (OIP v2 + /predict)', load: () => import('./serve.js') },
   app: { summary: 'run the GourmetGram web app (upload, browse, correct)', load: () => import('./app.js') },
 };
 

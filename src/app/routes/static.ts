@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import { projectPath } from '../../recipes/index.js';
 
-const assets: Record<string, string> = { 'style.css': 'text/css; charset=utf-8' };
+const assets: Record<string, string> = {
+  'style.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
+};
 
 /** The few browser assets under web/, read once at start. */
 export const staticRoutes: FastifyPluginAsync = async (app) => {

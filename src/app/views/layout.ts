@@ -31,6 +31,7 @@ export function layout(title: string, context: PageContext, body: SafeHtml): Saf
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · GourmetGram</title>
 <link rel="stylesheet" href="/static/style.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

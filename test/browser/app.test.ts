@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { LocalClassifier } from '../../src/inference/index.js';
+import { projectPath } from '../../src/recipes/index.js';
+import { createTestClassifier, foodPhoto } from '../app/fixtures.js';
+import { type Harness, startHarness, upload } from '../app/harness.js';
+
+const artifacts = projectPath('test-artifacts', 'browser');
+const executablePath = process.env.GOURMETGRAM_CHROMIUM ?? '/usr/bin/chromium';
+
+let classifier: LocalClassifier;
+let h: Harness;
+let browser: Browser;
+let base: string;
+let page: Page;
+const problems: string[] = [];
+
+before(async () => {
+  await mkdir(artifacts, { recursive: true });
+  classifier = await createTestClassifier();
+  h = await startHarness(classifier);
+  // A few photos from other visitors first, so the pages show a community rather than an empty shell.
+  for (const [i, caption] of ['Friday night noodles', 'Crispy, golden, gone in minutes', 'Brunch!'].entries())
+    await upload(h.app, undefined, await foodPhoto(i * 3 + 1), { json: true, caption });
+  base = await h.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // A CSP violation or a script error would mean a page is broken for real users.
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await h?.close();
+  await classifier?.close();
+});
+
+it('should upload a real photo, show its category page, browse the category and take a correction', async () => {
+  await page.goto(`${base}/`);
+  assert.equal(await page.locator('h1').textContent(), "What's on your plate?");
+  await page.screenshot({ path: join(artifacts, '1-home.png'), fullPage: true });
+
+  const dir = await mkdtemp(join(tmpdir(), 'gg-browser-'));
+  const file = join(dir, 'my-dinner.jpg');
+  await writeFile(file, await foodPhoto(20));
+  await page.setInputFiles('input[name="photo"]', file);
+  await page.fill('input[name="caption"]', 'My dinner <b>tonight</b>');
+  await Promise.all([page.waitForURL(/\/photos\/[a-f0-9]{20}$/), page.click('button[type="submit"]')]);
+  await rm(dir, { recursive: true, force: true });
+
+  const photoUrl = page.url();
+  const predicted = (await page.locator('.verdict h1 a').textContent())?.trim() ?? '';
+  assert.ok(classifier.info().classes.includes(predicted), `'${predicted}' is a category`);
+  assert.equal(await page.locator('figcaption').textContent(), 'My dinner <b>tonight</b>');
+  assert.match((await page.locator('.meta').textContent()) ?? '', /Classified in \d+ ms/);
+  assert.equal(await page.locator('.score').count(), 3);
+  assert.ok(
+    await page
+      .locator('figure img')
+      .evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0),
+  );
+  await page.screenshot({ path: join(artifacts, '2-photo.png'), fullPage: true });
+
+  await Promise.all([page.waitForURL(/\/categories\//), page.click('.verdict h1 a')]);
+  assert.match((await page.locator('h1').textContent()) ?? '', new RegExp(predicted.replace('/', '\\/')));
+  const id = photoUrl.split('/').at(-1)!;
+  assert.equal(await page.locator(`a[href="/photos/${id}"]`).count(), 1);
+  assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), predicted);
+  await page.screenshot({ path: join(artifacts, '3-category.png'), fullPage: true });
+
+  await page.goto(photoUrl);
+  const target = classifier.info().classes.find((c) => c !== predicted)!;
+  const details = page.locator('details.correct');
+  if (!(await details.evaluate((d: { open: boolean }) => d.open)))
+    await page.click('details.correct summary');
+  await page.selectOption('select[name="category"]', target);
+  await Promise.all([page.waitForURL(/corrected=1$/), page.click('details.correct button[type="submit"]')]);
+  assert.match((await page.locator('.notice').textContent()) ?? '', /Thanks!/);
+  assert.match(
+    (await page.locator('.community').textContent()) ?? '',
+    new RegExp(target.replace('/', '\\/')),
+  );
+  await page.screenshot({ path: join(artifacts, '4-corrected.png'), fullPage: true });
+
+  const stored = await h.database.db
+    .selectFrom('corrections')
+    .selectAll()
+    .where('photo_id', '=', id)
+    .executeTakeFirstOrThrow();
+  assert.equal(stored.category, target);
+  assert.equal(stored.predicted_category, predicted);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/`);
+  await page.screenshot({ path: join(artifacts, '5-home-phone.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});

@@ -3,16 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { LocalClassifier } from '../../src/inference/index.js';
 import { createTestClassifier, foodPhoto, generatedPhoto } from './fixtures.js';
-import {
-  adminToken,
-  countRows,
-  type Harness,
-  listFiles,
-  startHarness,
-  upload,
-  type Visitor,
-  visit,
-} from './harness.js';
+import { countRows, type Harness, listFiles, startHarness, upload, type Visitor, visit } from './harness.js';
 
 let classifier: LocalClassifier;
 let h: Harness;

@@ -13,7 +13,7 @@ import { renderContactSheet } from '../report/contact-sheet.js';
 import type { VerbRunner } from './main.js';
 import { progressReporter } from './progress.js';
 
-const usage = `usage: gourmetgram analyse --recipe <name|file> --data <dir> [--split test] [--out results/error-analysis]
+const usage = `usage: gourmetgram analyse --recipe <name|file> --data <dir> [--split test] [--out results/error-analysis] [--heads-dir models/heads]
        [--small-side 256] [--dark 80] [--bright 170]
 
 Scores a split with the recipe's packaged model and writes error-analysis.json (confused pairs, top-1 by
@@ -31,6 +31,7 @@ export const run: VerbRunner = async (argv, env) => {
       data: { type: 'string' },
       split: { type: 'string', default: 'test' },
       out: { type: 'string', default: 'results/error-analysis' },
+      'heads-dir': { type: 'string' },
       'small-side': { type: 'string', default: String(defaultSliceThresholds.smallSide) },
       dark: { type: 'string', default: String(defaultSliceThresholds.dark) },
       bright: { type: 'string', default: String(defaultSliceThresholds.bright) },
@@ -65,6 +66,7 @@ export const run: VerbRunner = async (argv, env) => {
     split,
     mirrorDir: env.modelMirror,
     cacheDir: env.cacheDir,
+    headsDir: values['heads-dir'],
     thresholds,
     onProgress: progressReporter('score'),
   });

@@ -24,6 +24,7 @@ export interface ErrorAnalysisOptions {
   readonly split: Split;
   readonly mirrorDir?: string | undefined;
   readonly cacheDir: string;
+  readonly headsDir?: string | undefined;
   readonly thresholds?: SliceThresholds;
   readonly onProgress?: (done: number, total: number) => void;
 }

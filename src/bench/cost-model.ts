@@ -116,7 +116,7 @@ export function simulatePolicy(load: Load, replica: ReplicaModel, policy: Policy
   const backlog: Cohort[] = [];
   let backlogTotal = 0;
   let closedStuckSince: number | undefined;
-  let lastRequestAt = 0;
+  let lastRequestAt = Number.NEGATIVE_INFINITY;
   const recommendations: { at: number; replicas: number }[] = [];
   let window = { inSystem: 0, served: 0, seconds: 0 };
   let podSeconds = 0;

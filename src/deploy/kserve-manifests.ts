@@ -94,7 +94,8 @@ export function renderKServe(
         // Knative's concurrency counts requests in flight per pod, queued ones included: our inflight and
         // queue-depth targets both map to it.
         scaleMetric: policy.metric === 'cpu' ? 'cpu' : 'concurrency',
-        scaleTarget: policy.target,
+        // KServe's scaleTarget is an integer.
+        scaleTarget: Math.max(1, Math.round(policy.target)),
         canaryTrafficPercent: options.canaryTrafficPercent,
         model: { modelFormat, runtime: name, protocolVersion: 'v2', resources: { ...recipe.resources } },
       },

@@ -45,7 +45,7 @@ export async function prepareStoredImages(
         ? base.png({ compressionLevel: 8 })
         : format === 'webp'
           ? base.webp({ quality: 86 })
-          : base.jpeg({ quality: 86, mozjpeg: true });
+          : base.jpeg({ quality: 86 });
     const { data: image, info } = await encoded.toBuffer({ resolveWithObject: true });
     const thumb = await sharp(image)
       .resize(sizes.thumbSide, sizes.thumbSide, { fit: 'cover', position: 'attention' })

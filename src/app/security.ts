@@ -48,8 +48,8 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   if (!header) return out;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq < 1) continue;
-    const name = part.slice(0, eq).trim();
+    const name = part.slice(0, Math.max(0, eq)).trim();
+    if (eq < 0 || name === '') continue;
     const value = part.slice(eq + 1).trim();
     try {
       out.set(name, decodeURIComponent(value));

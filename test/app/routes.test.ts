@@ -233,6 +233,22 @@ describe('bad uploads', () => {
     }
   });
 
+  it('should answer 503 with Retry-After and store nothing when the classifier cannot take the photo', async () => {
+    const closed = await createTestClassifier();
+    await closed.close();
+    const down = await startHarness(closed);
+    try {
+      const res = await upload(down.app, undefined, await foodPhoto(3), { json: true });
+      assert.equal(res.statusCode, 503);
+      assert.ok(Number(res.headers['retry-after']) >= 1);
+      assert.equal((await listFiles(down.dir)).filter((f) => f.includes('/blobs/')).length, 0);
+      assert.equal(await countRows(down.database, 'photos'), 0);
+      assert.equal((await down.app.inject({ url: '/health' })).statusCode, 503);
+    } finally {
+      await down.close();
+    }
+  });
+
   it('should remove the stored image when a later write fails', async () => {
     const failing = await startHarness(classifier);
     const real = failing.blobs;

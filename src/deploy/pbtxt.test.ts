@@ -20,7 +20,7 @@ describe('pbtxt', () => {
     assert.equal(m.skipped, undefined);
     const input = m.input?.[0] as Record<string, unknown[]>;
     assert.deepEqual(input.dims, [3, 224, 224]);
-    assert.equal((input.data_type?.[0] as PbEnum).name, 'TYPE_FP32');
+    assert.equal((input.data_type![0] as PbEnum).name, 'TYPE_FP32');
     const batching = m.dynamic_batching?.[0] as Record<string, unknown[]>;
     assert.deepEqual(batching.preferred_batch_size, [4, 8]);
   });
@@ -33,8 +33,8 @@ instance_group: { count: 1, kind: KIND_CPU };
 parameters { key: "intra_op_thread_count" value: { string_value: "1" } }
 optimization { graph: { level: -1 } }`);
     assert.equal(m.instance_group?.length, 2);
-    const level = ((m.optimization?.[0] as Record<string, unknown[]>).graph?.[0] as Record<string, unknown[]>)
-      .level;
+    const optimization = m.optimization![0] as Record<string, unknown[]>;
+    const level = (optimization.graph![0] as Record<string, unknown[]>).level;
     assert.deepEqual(level, [-1]);
   });
 

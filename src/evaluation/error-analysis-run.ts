@@ -40,6 +40,7 @@ export async function runErrorAnalysis(
   const model: PackagedModel = await preparePackagedModel(recipe.model, {
     mirrorDir: options.mirrorDir,
     cacheDir: options.cacheDir,
+    headsDir: options.headsDir,
   });
   const dataset = await readDataset(options.data);
   const items = dataset.items.filter((i) => i.split === options.split);

@@ -28,23 +28,26 @@ const recipe = await loadRecipe(recipeName);
 const headsDir = process.env.GOURMETGRAM_HEADS_DIR;
 
 /**
- * Expectations, measured on the sample with the latency head (see the numbers in the report), minus a margin
- * of about 5 points for overall figures and 10-15 for per-class and hard-case figures (14 photos per class).
+ * Expectations. Measured on this sample with the latency head trained from recipes/latency.yaml (seed 11):
+ * top-1 0.870; worst class 0.64 (Dessert); unchanged under flip 95.5 %, darker 92.2 %, brighter 92.9 %,
+ * JPEG q50 90.3 %; hard cases top-1: grey-scale 0.682, quarter turn 0.812, centre crop 0.662, 64 px
+ * upscaled 0.682. Margins: ~7 points on overall figures, ~12 on hard cases and per class (one photo of 14 is
+ * 7 points).
  */
 const expect = {
-  top1: 0.7,
-  classFloor: 0.35,
+  top1: 0.8,
+  classFloor: 0.5,
   /** Share of unchanged top-1 predictions. */
-  invariance: { flip: 0.85, darker: 0.85, brighter: 0.85, jpeg_q30: 0.85 } satisfies Partial<
+  invariance: { flip: 0.88, darker: 0.85, brighter: 0.85, jpeg_q50: 0.83 } satisfies Partial<
     Record<TransformName, number>
   >,
   /**
    * "Looks like" hard cases, top-1 on the changed photos. Grey-scale removes the colour cues food relies on;
-   * a quarter turn keeps food but not plates and horizons; a 50 % centre crop shows only the dish; a 64 px
-   * thumbnail blown up again keeps shape and colour but no texture. Each should still be far above chance
-   * (9 %), and none should be better than the plain photo by much.
+   * a quarter turn keeps food but not plates and horizons (the smallest drop: food is seen from above); a 50 %
+   * centre crop shows only part of the dish; a 64 px thumbnail blown up again keeps shape and colour but no
+   * texture. Each stays far above chance (9 %) and below the plain photos.
    */
-  hard: { greyscale: 0.45, rotate_90: 0.55, centre_crop_50: 0.55, upscaled_64px: 0.35 } satisfies Partial<
+  hard: { greyscale: 0.56, rotate_90: 0.7, centre_crop_50: 0.54, upscaled_64px: 0.56 } satisfies Partial<
     Record<TransformName, number>
   >,
 };

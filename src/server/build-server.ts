@@ -70,6 +70,8 @@ export async function buildServer(options: ServerOptions): Promise<InferenceServ
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // While draining, close each connection after its answer: a kept-alive socket would hold the exit open.
+    if (state.draining) reply.header('connection', 'close');
   });
 
   app.setErrorHandler(

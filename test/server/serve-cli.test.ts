@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { projectPath } from '../../src/recipes/index.js';
+import { publishVersion } from '../../src/server/index.js';
+import { colourPhoto, writeTinyModel } from './tiny-model.js';
+
+const recipeYaml = `name: tiny
+description: drain test
+model: { backbone: mobilenetv2-12-int8, input_size: 224, head: tiny }
+serving: { instances: 1, max_batch_size: 8, max_queue_delay_ms: 400 }
+`;
+
+describe('gourmetgram serve', () => {
+  it('should print its configuration, get ready, and drain in-flight requests on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gg-serve-'));
+    await writeFile(join(dir, 'tiny.yaml'), recipeYaml);
+    await publishVersion(join(dir, 'repo'), await writeTinyModel());
+    const child = spawn(
+      process.execPath,
+      [
+        projectPath('dist', 'src', 'cli', 'main.js'),
+        'serve',
+        '--recipe',
+        join(dir, 'tiny.yaml'),
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--model-repository',
+        join(dir, 'repo'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk;
+        const match = /"url":"([^"]+)","coldStartMs"/.exec(stdout);
+        if (match) resolve(match[1]!);
+      });
+      void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    });
+    assert.match(stderr, /effective configuration.*"max_queue_delay_ms":400/);
+    const red = await colourPhoto('red');
+    const inFlight = Array.from({ length: 3 }, () =>
+      fetch(`${url}/predict`, { method: 'POST', body: red, headers: { 'content-type': 'image/jpeg' } }),
+    );
+    // The requests sit in the batching queue for 400 ms; SIGTERM arrives while they wait.
+    while (!(await fetch(`${url}/metrics`).then((r) => r.text())).includes('gourmetgram_inflight_requests 3'))
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill('SIGTERM');
+    const answers = await Promise.all(inFlight);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200, 200],
+    );
+    assert.equal(((await answers[0]!.json()) as { category: string }).category, 'Bread');
+    assert.equal(await exited, 0, stderr);
+    assert.match(stdout, /"msg":"draining"/);
+    await assert.rejects(fetch(`${url}/v2/health/live`), 'the port is closed after the drain');
+  });
+});

@@ -56,6 +56,9 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     adminToken,
     logger: { level: env.logLevel },
   });
+  process.stderr.write(
+    `gourmetgram serve: ready on ${server.url} (${Math.round(server.coldStartMs)} ms after process start)\n`,
+  );
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       server.app.log.info({ signal }, 'draining');

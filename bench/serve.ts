@@ -1,0 +1,156 @@
+/**
+ * `npm run bench:serve [-- --recipe latency --seconds 10 --overload-seconds 60]`: starts `gourmetgram serve`
+ * as a real process, drives /predict over loopback with real test photos (and 12-MP upscales), and prints
+ * throughput, latency percentiles, mean batch size, CPU and peak RSS per concurrency, plus cold start.
+ * Writes results/<recipe>/serve.json. Figures, not assertions: the machine is shared and noisy.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateLoad, type LoadItem, type LoadResult } from '../src/bench/load-generator.js';
+import { type ResourceSample, startResourceSampler } from '../src/bench/resource-sampler.js';
+import { loadRecipe, projectPath } from '../src/recipes/index.js';
+import {
+  loadPhotos,
+  prepareRepository,
+  type ServerProcess,
+  startServeProcess,
+  upscale12mp,
+  writeRecipeCopy,
+} from './serve-setup.js';
+
+const { values } = parseArgs({
+  options: {
+    recipe: { type: 'string', default: 'latency' },
+    seconds: { type: 'string', default: '10' },
+    'overload-seconds': { type: 'string', default: '60' },
+    photos: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '1,4,16,64' },
+  },
+});
+const env = process.env;
+const dataDir = env.GOURMETGRAM_DATA;
+if (!dataDir) throw new Error('set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)');
+const cacheDir = env.GOURMETGRAM_CACHE ?? projectPath('.cache', 'gourmetgram');
+const recipe = await loadRecipe(values.recipe);
+const seconds = Number(values.seconds);
+const { repository, standIn } = await prepareRepository(recipe, {
+  mirrorDir: env.GOURMETGRAM_MODEL_MIRROR,
+  cacheDir,
+});
+if (standIn)
+  process.stdout.write(
+    `note: no trained head models/heads/${recipe.model.head}; timing a zero-weight stand-in\n`,
+  );
+const photos = await loadPhotos(dataDir, Number(values.photos));
+const big = await upscale12mp(photos, 6);
+const recipePath = await writeRecipeCopy(recipe);
+
+async function batchTotals(url: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) =>
+    Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(name)) ?? '')?.[2] ?? 0);
+  return { sum: read('gourmetgram_batch_size_sum'), count: read('gourmetgram_batch_size_count') };
+}
+
+interface Row {
+  readonly label: string;
+  readonly concurrency: number | null;
+  readonly offeredPerSecond: number | null;
+  readonly load: LoadResult;
+  readonly meanBatch: number;
+  readonly resources: ResourceSample;
+}
+
+async function measure(
+  server: ServerProcess,
+  label: string,
+  items: readonly LoadItem[],
+  shape: {
+    concurrency?: number;
+    ratePerSecond?: number;
+    durationMs?: number;
+    requests?: number;
+    timeoutMs?: number;
+  },
+): Promise<Row> {
+  const before = await batchTotals(server.url);
+  const sampler = startResourceSampler(server.child.pid!);
+  const load = await generateLoad({ url: `${server.url}/predict`, items, ...shape });
+  const resources = await sampler.stop();
+  const after = await batchTotals(server.url);
+  const batches = after.count - before.count;
+  return {
+    label,
+    concurrency: shape.concurrency ?? null,
+    offeredPerSecond: shape.ratePerSecond ?? null,
+    load,
+    meanBatch: batches > 0 ? (after.sum - before.sum) / batches : Number.NaN,
+    resources,
+  };
+}
+
+const colds: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const probe = await startServeProcess(recipePath, repository, env);
+  colds.push(probe.coldStartMs);
+  await probe.stop();
+}
+const server = await startServeProcess(recipePath, repository, env);
+const rows: Row[] = [];
+try {
+  await generateLoad({ url: `${server.url}/predict`, items: photos, concurrency: 4, requests: 100 });
+  for (const concurrency of values.concurrency.split(',').map(Number))
+    rows.push(await measure(server, `c=${concurrency}`, photos, { concurrency, durationMs: seconds * 1000 }));
+  rows.push(await measure(server, '12MP c=1', big, { concurrency: 1, requests: 60 }));
+  const peak = Math.max(
+    ...rows
+      .filter((r) => r.concurrency !== null && !r.label.startsWith('12MP'))
+      .map((r) => r.load.throughput),
+  );
+  const overloadSeconds = Number(values['overload-seconds']);
+  if (overloadSeconds > 0)
+    rows.push(
+      await measure(server, `3x peak open loop ${overloadSeconds}s`, photos, {
+        ratePerSecond: Math.round(3 * peak),
+        durationMs: overloadSeconds * 1000,
+        timeoutMs: 10_000,
+      }),
+    );
+} finally {
+  await server.stop();
+}
+
+const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const lines = [
+  `recipe ${recipe.name} (${recipe.model.backbone} ${recipe.model.precision} ${recipe.model.input_size}px; instances ${recipe.serving.instances}, ` +
+    `intra_op ${recipe.serving.intra_op_threads}, max_batch ${recipe.serving.max_batch_size}, delay ${recipe.serving.max_queue_delay_ms} ms)${standIn ? ' [stand-in head]' : ''}`,
+  `cold start to ready: ${colds.map((c) => `${Math.round(c)} ms`).join(', ')} (spawn → ready line, 3 runs)`,
+  '',
+  'run                       req/s    p50 ms   p95 ms   p99 ms  batch  CPU cores  peak RSS MB  answers',
+  ...rows.map(
+    (r) =>
+      `${r.label.padEnd(24)} ${f(r.load.throughput).padStart(6)} ${f(r.load.latency.p50, 2).padStart(9)} ${f(r.load.latency.p95, 2).padStart(8)} ` +
+      `${f(r.load.latency.p99, 2).padStart(8)} ${f(r.meanBatch, 2).padStart(6)} ${f(r.resources.cpuCores, 2).padStart(10)} ` +
+      `${f(r.resources.peakRssBytes / 2 ** 20, 0).padStart(12)}  ${Object.entries(r.load.statuses)
+        .map(([k, v]) => `${k}:${v}`)
+        .join(' ')}` +
+      (r.load.rejectedLatency.count ? ` (rejections p99 ${f(r.load.rejectedLatency.p99, 1)} ms)` : ''),
+  ),
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+const out = projectPath('results', recipe.name);
+await mkdir(out, { recursive: true });
+const result = {
+  schema: 'gourmetgram.bench.serve/1',
+  recipe: recipe.name,
+  created: new Date().toISOString(),
+  machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+  stand_in_head: standIn,
+  serving: recipe.serving,
+  photos: photos.length,
+  cold_start_ms: colds,
+  runs: rows,
+};
+await writeFile(join(out, 'serve.json'), `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`wrote ${join(out, 'serve.json')}\n`);

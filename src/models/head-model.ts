@@ -1,5 +1,6 @@
-import { floatTensor, type ModelProto, type NodeProto, newModel, node, type TensorProto, valueInfo } from './onnx-graph.js';
 import { tensorNames } from './embedding-model.js';
+import type { NeighbourMemory } from './neighbour-memory.js';
+import { floatTensor, type ModelProto, type NodeProto, newModel, node, onnx, type TensorProto, valueInfo } from './onnx-graph.js';
 
 /** One dense layer, weights row-major [outputs × inputs] as ONNX Gemm with transB = 1 expects. */
 export interface DenseLayer {
@@ -12,6 +13,8 @@ export interface DenseLayer {
 /** A trained head: dense layers with ReLU between them, softmax at the end. One layer = multinomial logistic. */
 export interface HeadWeights {
   readonly layers: readonly DenseLayer[];
+  /** Optional nearest-neighbour memory blended with the layers' softmax. */
+  readonly memory?: NeighbourMemory;
 }
 
 // Opset 12 matches the zoo backbone, so the head can be appended without raising the model's opset.
@@ -40,9 +43,10 @@ export function buildHeadModel(head: HeadWeights): ModelProto {
       current = `relu${index}`;
     }
   });
-  nodes.push(node('Softmax', [current], [tensorNames.probabilities], { axis: 1 }));
-  const first = head.layers[0]!;
   const classes = head.layers.at(-1)!.outputs;
+  if (head.memory) appendMemory(head.memory, current, classes, nodes, initializers);
+  else nodes.push(node('Softmax', [current], [tensorNames.probabilities], { axis: 1 }));
+  const first = head.layers[0]!;
   return newModel(
     {
       name: 'food11_head',
@@ -52,5 +56,50 @@ export function buildHeadModel(head: HeadWeights): ModelProto {
       output: [valueInfo(tensorNames.probabilities, ['batch', classes])],
     },
     headOpset,
+  );
+}
+
+/**
+ * Soft k-NN in standard ops: unit-normalise the embedding and the (dequantised) bank, Gemm with alpha =
+ * 1/temperature gives scaled cosine similarities, Softmax over the bank, MatMul with one-hot labels sums them
+ * by class; then blend with the head's softmax. The bank's dequantise-and-normalise is constant-folded by
+ * ONNX Runtime when the session loads.
+ */
+function appendMemory(
+  memory: NeighbourMemory,
+  logits: string,
+  classes: number,
+  nodes: NodeProto[],
+  initializers: TensorProto[],
+): void {
+  const size = memory.labels.length;
+  const oneHot = new Float32Array(size * classes);
+  memory.labels.forEach((label, j) => {
+    oneHot[j * classes + label] = 1;
+  });
+  initializers.push(
+    {
+      name: 'memory_bank_q',
+      dims: [size, memory.width],
+      dataType: onnx.TensorProto.DataType.UINT8,
+      rawData: memory.bank,
+    },
+    floatTensor('memory_scale', [], [memory.scale]),
+    { name: 'memory_zero_point', dims: [], dataType: onnx.TensorProto.DataType.UINT8, rawData: Uint8Array.of(memory.zeroPoint) },
+    floatTensor('memory_labels', [size, classes], oneHot),
+    floatTensor('head_share', [], [1 - memory.weight]),
+    floatTensor('memory_share', [], [memory.weight]),
+  );
+  nodes.push(
+    node('Softmax', [logits], ['head_probabilities'], { axis: 1 }),
+    node('DequantizeLinear', ['memory_bank_q', 'memory_scale', 'memory_zero_point'], ['memory_bank']),
+    node('LpNormalization', ['memory_bank'], ['memory_bank_unit'], { axis: 1, p: 2 }),
+    node('LpNormalization', [tensorNames.embedding], ['embedding_unit'], { axis: 1, p: 2 }),
+    node('Gemm', ['embedding_unit', 'memory_bank_unit'], ['memory_similarity'], { transB: 1, alpha: { float: 1 / memory.temperature } }),
+    node('Softmax', ['memory_similarity'], ['memory_attention'], { axis: 1 }),
+    node('MatMul', ['memory_attention', 'memory_labels'], ['memory_probabilities']),
+    node('Mul', ['head_probabilities', 'head_share'], ['head_part']),
+    node('Mul', ['memory_probabilities', 'memory_share'], ['memory_part']),
+    node('Add', ['head_part', 'memory_part'], [tensorNames.probabilities]),
   );
 }

@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './extract-embeddings.js';
 export * from './head-model.js';
 export * from './head-store.js';
+export * from './neighbour-memory.js';
 export * from './onnx-graph.js';
 export * from './onnx-runtime.js';
 export * from './package-model.js';

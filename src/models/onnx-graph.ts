@@ -9,7 +9,8 @@ export type ModelProto = onnxProto.onnx.ModelProto;
 export type GraphProto = onnxProto.onnx.IGraphProto;
 export type NodeProto = onnxProto.onnx.INodeProto;
 export type TensorProto = onnxProto.onnx.ITensorProto;
-export type AttributeValue = number | number[] | string;
+/** Attribute values; a whole number is an INT attribute unless wrapped as `{ float: n }`. */
+export type AttributeValue = number | number[] | string | { readonly float: number };
 
 const DataType = onnx.TensorProto.DataType;
 const AttributeType = onnx.AttributeProto.AttributeType;
@@ -67,6 +68,7 @@ export function node(
 
 function attribute(name: string, value: AttributeValue): onnxProto.onnx.IAttributeProto {
   if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
+  if (typeof value === 'object' && !Array.isArray(value)) return { name, type: AttributeType.FLOAT, f: value.float };
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
   if (Number.isInteger(value)) return { name, type: AttributeType.INT, i: value };
   return { name, type: AttributeType.FLOAT, f: value };

@@ -1,5 +1,6 @@
 import { normal, type Random, seededRandom, shuffle } from '../vision/random.js';
 import type { DenseLayer, HeadWeights } from './head-model.js';
+import { blend, cosineSimilarities, memoryBankUnit, memoryProbabilities, unitRows } from './neighbour-memory.js';
 
 /** Rows of embeddings: `n` × `width`, row-major, with their class labels. */
 export interface TrainingSet {
@@ -98,7 +99,10 @@ export function predictHead(head: HeadWeights, features: Float32Array, width: nu
     currentWidth = layer.outputs;
   });
   for (let i = 0; i < n; i++) softmaxInPlace(current, i * currentWidth, currentWidth);
-  return current;
+  const memory = head.memory;
+  if (!memory) return current;
+  const similarities = cosineSimilarities(unitRows(features, width), memoryBankUnit(memory), width);
+  return blend(current, memoryProbabilities(similarities, memory.labels, currentWidth, memory.temperature), memory.weight);
 }
 
 /** W' = W / std, b' = b − W·(mean / std): the same function of raw inputs as W on standardised ones. */

@@ -30,6 +30,7 @@ ${JSON.stringify(card.hyper_parameters, null, 2)}
 | --- | --- | --- | --- | --- |
 ${searchRows}
 
+${memorySection(card)}
 ## Results
 | split | n | top-1 | macro-F1 |
 | --- | --- | --- | --- |
@@ -40,5 +41,17 @@ ${searchRows}
 The stand-in dataset's sources differ by class (lab photos with a coin for Bread and Egg, cheese only for Dairy,
 sushi only for Seafood): a model can learn the background or the source rather than the food, and these figures
 overstate accuracy on real user photos. Parameters: ${card.parameters}. Head SHA-256 \`${card.sha256}\`.
+`;
+}
+
+function memorySection(card: HeadCard): string {
+  const rows = (card.memory_search as { temperature: number; weight: number; validation_top1: number; validation_macro_f1: number }[] | undefined) ?? [];
+  if (rows.length === 0) return '';
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  return `## Nearest-neighbour memory (validation, bank of train photos)
+| temperature | weight | top-1 | macro-F1 |
+| --- | --- | --- | --- |
+${rows.map((r) => `| ${r.temperature} | ${r.weight} | ${pct(r.validation_top1)} | ${pct(r.validation_macro_f1)} |`).join('\n')}
+
 `;
 }

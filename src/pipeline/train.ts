@@ -18,11 +18,18 @@ import {
   type HeadHyperParameters,
   type HeadWeights,
   headDir,
+  blend,
+  cosineSimilarities,
+  memoryBankUnit,
+  memoryProbabilities,
+  type NeighbourMemory,
+  unitRows,
   loadBackboneSpec,
   loadHead,
   type ModelStoreOptions,
   preprocessFor,
   predictHead,
+  quantiseBank,
   resolveBackbone,
   saveHead,
   type TrainingSet,
@@ -106,6 +113,7 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
   const trainSet = toTrainingSet(train, trainEmb.embeddings, width, classes, 'all');
   const validationCentre = toTrainingSet(validation, validationEmb.embeddings, width, classes, 'centre');
   const search: SearchRow[] = [];
+  const searchedHeads: HeadWeights[] = [];
   for (const hidden of training.search.hidden)
     for (const l2 of training.search.l2)
       for (const balance of training.search.balance_classes) {
@@ -121,6 +129,7 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
           seconds: (Date.now() - t0) / 1000,
         };
         search.push(row);
+        searchedHeads.push(head);
         log(`search hidden=${hidden} l2=${l2} balance=${balance}: validation top-1 ${fmt(row.validation_top1)} macro-F1 ${fmt(row.validation_macro_f1)}`);
       }
   const best = [...search].sort(
@@ -139,7 +148,20 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
     classes,
     'all',
   );
-  const head = trainHead(refitSet, params);
+  const memorySearch = training.memory
+    ? searchMemory(training.memory, searchedHeads[search.indexOf(best)]!, trainSet, train, trainEmb.embeddings, validationCentre, dataset.classes)
+    : [];
+  const memoryChoice = [...memorySearch].sort(
+    (a, b) => b.validation_top1 - a.validation_top1 || b.validation_macro_f1 - a.validation_macro_f1 || a.weight - b.weight,
+  )[0];
+  for (const row of memorySearch)
+    log(`memory temperature=${row.temperature} weight=${row.weight}: validation top-1 ${fmt(row.validation_top1)} macro-F1 ${fmt(row.validation_macro_f1)}`);
+  const layers = trainHead(refitSet, params);
+  const head: HeadWeights =
+    memoryChoice && memoryChoice.weight > 0
+      ? { ...layers, memory: buildMemory([...train, ...validation], [...trainEmb.embeddings, ...validationEmb.embeddings], width, memoryChoice) }
+      : layers;
+  const chosenValidation = memoryChoice && memoryChoice.weight > 0 ? memoryChoice : best;
   const testReport = evaluateHead(head, toTrainingSet(test, testEmb.embeddings, width, classes, 'centre'), dataset.classes);
   log(`test top-1 ${fmt(testReport.top1)} macro-F1 ${fmt(testReport.macro_f1)} (n=${testReport.n})`);
 
@@ -161,8 +183,16 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
       std: [...spec.input.std],
       layout: 'NCHW RGB float32',
     },
-    hyper_parameters: { ...params, augment_views: training.augment_views, refit_on: 'train+validation' },
+    hyper_parameters: {
+      ...params,
+      augment_views: training.augment_views,
+      refit_on: 'train+validation',
+      memory: head.memory
+        ? { temperature: head.memory.temperature, weight: head.memory.weight, size: head.memory.labels.length }
+        : null,
+    },
     search: search.map((r) => ({ ...r })),
+    memory_search: memorySearch.map((r) => ({ ...r })),
     data: {
       root: dataset.root,
       layout: dataset.layout,
@@ -170,7 +200,11 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
       counts: countSplits(dataset),
       unreadable: trainEmb.unreadable + validationEmb.unreadable + testEmb.unreadable,
     },
-    validation: { n: validationCentre.labels.length, top1: best.validation_top1, macro_f1: best.validation_macro_f1 },
+    validation: {
+      n: validationCentre.labels.length,
+      top1: chosenValidation.validation_top1,
+      macro_f1: chosenValidation.validation_macro_f1,
+    },
     test: { n: testReport.n, top1: testReport.top1, macro_f1: testReport.macro_f1, top2: testReport.top2, ece: testReport.ece },
     training_seconds: (Date.now() - started) / 1000,
     parameters: countParameters(headModel),
@@ -179,6 +213,55 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
   const dir = await saveHead(headModel, card, headCardMarkdown(card), store.headsDir);
   log(`wrote ${dir} (version ${card.version})`);
   return { card, dir: headDir(card.name, store.headsDir) };
+}
+
+interface MemoryRow {
+  readonly temperature: number;
+  readonly weight: number;
+  readonly validation_top1: number;
+  readonly validation_macro_f1: number;
+}
+
+/**
+ * Chooses the memory's temperature and share on validation, with a bank of train photos only (centre views)
+ * and the head trained on train only, so validation stays unseen by both parts.
+ */
+function searchMemory(
+  grid: { readonly temperature: readonly number[]; readonly weight: readonly number[] },
+  head: HeadWeights,
+  trainSet: TrainingSet,
+  train: readonly DatasetItem[],
+  trainEmbeddings: readonly Float32Array[][],
+  validation: TrainingSet,
+  classes: readonly string[],
+): MemoryRow[] {
+  const headProbabilities = predictHead(head, validation.features, validation.width);
+  const bank = toTrainingSet(train, trainEmbeddings, trainSet.width, trainSet.classes, 'centre');
+  const quantised = quantiseBank(bank.features);
+  const similarities = cosineSimilarities(
+    unitRows(validation.features, validation.width),
+    memoryBankUnit({ ...quantised, width: bank.width }),
+    bank.width,
+  );
+  const rows: MemoryRow[] = [];
+  for (const temperature of grid.temperature) {
+    const memory = memoryProbabilities(similarities, bank.labels, trainSet.classes, temperature);
+    for (const weight of grid.weight) {
+      const report = classificationReport(blend(headProbabilities, memory, weight), validation.labels, classes);
+      rows.push({ temperature, weight, validation_top1: report.top1, validation_macro_f1: report.macro_f1 });
+    }
+  }
+  return rows;
+}
+
+function buildMemory(
+  items: readonly DatasetItem[],
+  embeddings: readonly Float32Array[][],
+  width: number,
+  choice: MemoryRow,
+): NeighbourMemory {
+  const bank = toTrainingSet(items, embeddings, width, 0, 'centre');
+  return { ...quantiseBank(bank.features), width, labels: bank.labels, temperature: choice.temperature, weight: choice.weight };
 }
 
 /** Rows of a training set from per-item view embeddings: every view, or the centre view (the first) only. */

@@ -25,6 +25,13 @@ export const modelSchema = z.strictObject({
           balance_classes: z.array(z.boolean()).nonempty().default([true]),
         })
         .default({ hidden: [0], l2: [1e-3], balance_classes: [true] }),
+      /** A nearest-neighbour memory blended with the head; its temperature and share are chosen on validation. */
+      memory: z
+        .strictObject({
+          temperature: z.array(z.number().positive()).nonempty(),
+          weight: z.array(z.number().min(0).max(1)).nonempty(),
+        })
+        .optional(),
     })
     .default({
       augment_views: 0,

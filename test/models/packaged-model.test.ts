@@ -12,6 +12,7 @@ import {
   loadBackboneSpec,
   packageModel,
   predictHead,
+  quantiseBank,
   preprocessFor,
   resolveBackbone,
   tensorNames,
@@ -78,6 +79,28 @@ describe('packaged model', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL_MIRROR
       const row = probabilities.data.subarray(i * 11, i * 11 + 11);
       assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5);
     }
+  });
+
+  it('should agree with the JS head when a nearest-neighbour memory is blended in', async () => {
+    const embedder = await createOnnxSession(encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })));
+    const embedding = (await embedder.run(batch, dims))[tensorNames.embedding]!;
+    const random = seededRandom(8);
+    // A bank of the batch's own embeddings, jittered, plus random rows: similarities are high and varied.
+    const rows = Float32Array.from({ length: 12 * 1280 }, (_, i) =>
+      i < 3 * 1280 ? embedding.data[i]! + 0.05 * random() : 2 * random(),
+    );
+    const memory = { ...quantiseBank(rows), width: 1280, labels: Int32Array.from({ length: 12 }, (_, j) => j % 11), temperature: 0.05, weight: 0.4 };
+    const withMemory = { ...head, memory };
+    const packaged = await createOnnxSession(
+      encodeModel(packageModel(backbone, spec, buildHeadModel(withMemory), { flipTta: false, classes: Array<string>(11).fill('c') })),
+    );
+    const graph = (await packaged.run(batch, dims))[tensorNames.probabilities]!.data;
+    const js = predictHead(withMemory, embedding.data, 1280);
+    const plain = predictHead(head, embedding.data, 1280);
+    const diff = maxAbsDiff(graph, js);
+    console.log(`packaged with memory vs JS: max |Δp| ${diff.toExponential(2)}; memory moves p by ${maxAbsDiff(js, plain).toFixed(3)}`);
+    assert.ok(diff < 1e-4);
+    assert.ok(maxAbsDiff(js, plain) > 0.01, 'the memory changes the prediction');
   });
 
   it('should average the embeddings of the image and its mirror when flip TTA is on', async () => {

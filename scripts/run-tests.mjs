@@ -7,7 +7,11 @@ const roots = ['dist/src', 'dist/test'];
 const only = process.argv.slice(2);
 function walk(dir, out) {
   let entries = [];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) walk(full, out);
@@ -15,7 +19,17 @@ function walk(dir, out) {
   }
   return out;
 }
-const files = roots.flatMap((root) => walk(root, [])).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
-if (files.length === 0) { console.error('no test files found'); process.exit(1); }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const files = roots
+  .flatMap((root) => walk(root, []))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);

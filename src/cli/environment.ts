@@ -17,10 +17,13 @@ export interface Environment {
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(env))
-    if (key.startsWith('GOURMETGRAM_') && value !== undefined) values[key.slice('GOURMETGRAM_'.length)] = value;
+    if (key.startsWith('GOURMETGRAM_') && value !== undefined)
+      values[key.slice('GOURMETGRAM_'.length)] = value;
   return Object.freeze({
     modelMirror: env.GOURMETGRAM_MODEL_MIRROR ? resolve(env.GOURMETGRAM_MODEL_MIRROR) : undefined,
-    cacheDir: resolve(env.GOURMETGRAM_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gourmetgram')),
+    cacheDir: resolve(
+      env.GOURMETGRAM_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gourmetgram'),
+    ),
     logLevel: env.GOURMETGRAM_LOG_LEVEL ?? 'info',
     values: Object.freeze(values),
   });

@@ -30,7 +30,8 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     return values.help ? 0 : 2;
   }
   const split = values.split as Split;
-  if (!['train', 'validation', 'test'].includes(split)) throw new Error(`--split must be train, validation or test`);
+  if (!['train', 'validation', 'test'].includes(split))
+    throw new Error(`--split must be train, validation or test`);
   const recipe = await loadRecipe(values.recipe);
   const result = await evaluateRecipe({
     recipe,
@@ -46,7 +47,11 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   await writeFile(join(out, `eval-${split}-predictions.json`), `${JSON.stringify(predictions)}\n`);
   await writeFile(
     join(out, `confusion-${split}.svg`),
-    confusionMatrixSvg(result.report.confusion, result.report.classes, `${recipe.name} on ${split}: top-1 ${(result.top1 * 100).toFixed(1)}%`),
+    confusionMatrixSvg(
+      result.report.confusion,
+      result.report.classes,
+      `${recipe.name} on ${split}: top-1 ${(result.top1 * 100).toFixed(1)}%`,
+    ),
   );
   if (values.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -59,11 +64,14 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     '',
     `${'class'.padEnd(18)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'F1'.padStart(8)}${'support'.padStart(9)}`,
     ...result.report.per_class.map(
-      (c) => `${c.class.padEnd(18)}${pct(c.precision).padStart(10)}${pct(c.recall).padStart(10)}${pct(c.f1).padStart(8)}${String(c.support).padStart(9)}`,
+      (c) =>
+        `${c.class.padEnd(18)}${pct(c.precision).padStart(10)}${pct(c.recall).padStart(10)}${pct(c.f1).padStart(8)}${String(c.support).padStart(9)}`,
     ),
     '',
     'per source:',
-    ...result.per_source.map((s) => `  ${s.group.padEnd(48)} n=${String(s.n).padStart(4)}  top-1 ${pct(s.top1)}`),
+    ...result.per_source.map(
+      (s) => `  ${s.group.padEnd(48)} n=${String(s.n).padStart(4)}  top-1 ${pct(s.top1)}`,
+    ),
     '',
     `wrote ${out}/eval-${split}.json and confusion-${split}.svg`,
   ];

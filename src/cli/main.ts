@@ -4,17 +4,32 @@
  */
 import { readEnvironment } from './environment.js';
 
-export type VerbRunner = (argv: string[], env: ReturnType<typeof readEnvironment>) => Promise<number | undefined>;
+export type VerbRunner = (
+  argv: string[],
+  env: ReturnType<typeof readEnvironment>,
+) => Promise<number | undefined>;
 
 const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRunner }> }> = {
-  train: { summary: 'train a recipe\'s food head on a dataset folder', load: () => import('./train.js') },
-  eval: { summary: 'evaluate a recipe\'s packaged model on a split', load: () => import('./eval.js') },
+  train: { summary: "train a recipe's food head on a dataset folder", load: () => import('./train.js') },
+  eval: { summary: "evaluate a recipe's packaged model on a split", load: () => import('./eval.js') },
   predict: { summary: 'print the top-3 classes of image files', load: () => import('./predict.js') },
-  deploy: { summary: 'render a recipe for k8s, kserve, triton (manifests, model repository)', load: () => import('./deploy.js') },
-  cost: { summary: 'model a day of load under fixed, HPA and scale-to-zero provisioning', load: () => import('./cost.js') },
-  data: { summary: 'data check: duplicates, leakage, balance, suspected label errors', load: () => import('./data-check.js') },
-  analyse: { summary: 'error analysis of a recipe\'s model on a split', load: () => import('./analyse.js') },
-  serve: { summary: 'serve a recipe\'s model over HTTP (OIP v2 + /predict)', load: () => import('./serve.js') },
+  deploy: {
+    summary: 'render a recipe for k8s, kserve, triton (manifests, model repository)',
+    load: () => import('./deploy.js'),
+  },
+  cost: {
+    summary: 'model a day of load under fixed, HPA and scale-to-zero provisioning',
+    load: () => import('./cost.js'),
+  },
+  data: {
+    summary: 'data check: duplicates, leakage, balance, suspected label errors',
+    load: () => import('./data-check.js'),
+  },
+  analyse: { summary: "error analysis of a recipe's model on a split", load: () => import('./analyse.js') },
+  serve: {
+    summary: "serve a recipe's model over HTTP (OIP v2 + /predict)",
+    load: () => import('./serve.js'),
+  },
   app: { summary: 'run the GourmetGram web app (upload, browse, correct)', load: () => import('./app.js') },
 };
 

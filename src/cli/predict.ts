@@ -6,7 +6,8 @@ import { loadRecipe } from '../recipes/index.js';
 import type { Environment } from './environment.js';
 import { storeOptions } from './store-options.js';
 
-const usage = 'usage: gourmetgram predict [--recipe <file|name>] [--json] [--heads-dir <dir>] <image...>\nPrints the top-3 classes of each image.';
+const usage =
+  'usage: gourmetgram predict [--recipe <file|name>] [--json] [--heads-dir <dir>] <image...>\nPrints the top-3 classes of each image.';
 
 export async function run(argv: string[], env: Environment): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,7 +26,10 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   }
   const recipe = await loadRecipe(values.recipe);
   const packaged = await preparePackagedModel(recipe.model, storeOptions(env, values['heads-dir']));
-  const { rows, failures } = await classifyItems(packaged, positionals.map((path) => ({ path })));
+  const { rows, failures } = await classifyItems(
+    packaged,
+    positionals.map((path) => ({ path })),
+  );
   let status = 0;
   positionals.forEach((path, i) => {
     const row = rows[i];
@@ -39,7 +43,10 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       .slice(0, 3)
       .map((c) => ({ category: packaged.classes[c]!, confidence: row[c]! }));
     if (values.json) process.stdout.write(`${JSON.stringify({ file: path, top })}\n`);
-    else process.stdout.write(`${path}\n${top.map((t) => `  ${t.category.padEnd(16)} ${(t.confidence * 100).toFixed(1)}%`).join('\n')}\n`);
+    else
+      process.stdout.write(
+        `${path}\n${top.map((t) => `  ${t.category.padEnd(16)} ${(t.confidence * 100).toFixed(1)}%`).join('\n')}\n`,
+      );
   });
   return status;
 }

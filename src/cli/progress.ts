@@ -1,7 +1,10 @@
 /**
  * A progress bar on a terminal, periodic lines elsewhere (CI logs), on stderr so stdout stays parseable.
  */
-export function progressReporter(label: string, stream: NodeJS.WriteStream = process.stderr): (done: number, total: number) => void {
+export function progressReporter(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): (done: number, total: number) => void {
   const started = Date.now();
   let lastLine = 0;
   return (done, total) => {

@@ -11,7 +11,12 @@ Trains the head the recipe's model section names and writes models/heads/<head>/
 export async function run(argv: string[], env: Environment): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { recipe: { type: 'string' }, data: { type: 'string' }, 'heads-dir': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      recipe: { type: 'string' },
+      data: { type: 'string' },
+      'heads-dir': { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help || !values.recipe) {
     process.stdout.write(`${usage}\n`);

@@ -32,7 +32,10 @@ describe('dataset readers', () => {
         ['validation/3_2.jpg', 'Egg', 'validation'],
       ],
     );
-    assert.deepEqual(dataset.skipped.map((s) => s.file).sort(), ['evaluation/11_1.jpg', 'evaluation/notes_1.jpg']);
+    assert.deepEqual(dataset.skipped.map((s) => s.file).sort(), [
+      'evaluation/11_1.jpg',
+      'evaluation/notes_1.jpg',
+    ]);
   });
 
   it('should read class folders, map folder names to Food-11 classes and carve validation from train only', async () => {
@@ -55,7 +58,10 @@ describe('dataset readers', () => {
     assert.equal(sides.length, 2);
     assert.equal(sides[0], sides[1]);
     assert.equal(dataset.items.find((i) => i.file.includes('dish'))!.source, 'src');
-    assert.deepEqual(dataset.skipped.map((s) => s.file), ['test/Pizza/']);
+    assert.deepEqual(
+      dataset.skipped.map((s) => s.file),
+      ['test/Pizza/'],
+    );
   });
 
   it('should group exports, burst shots and views of one dish', () => {
@@ -67,6 +73,9 @@ describe('dataset readers', () => {
   it('should name what it found when a folder is no dataset', async () => {
     const root = await mkdtemp(join(tmpdir(), 'gg-empty-'));
     await mkdir(join(root, 'photos'));
-    await assert.rejects(readDataset(root), (error: unknown) => error instanceof DatasetLayoutError && /photos/.test(error.message));
+    await assert.rejects(
+      readDataset(root),
+      (error: unknown) => error instanceof DatasetLayoutError && /photos/.test(error.message),
+    );
   });
 });

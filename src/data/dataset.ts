@@ -35,8 +35,17 @@ export interface ReadDatasetOptions {
 }
 
 const imageExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp']);
-const food11Splits: Record<string, Split> = { training: 'train', validation: 'validation', evaluation: 'test' };
-const folderSplits: Record<string, Split> = { train: 'train', val: 'validation', validation: 'validation', test: 'test' };
+const food11Splits: Record<string, Split> = {
+  training: 'train',
+  validation: 'validation',
+  evaluation: 'test',
+};
+const folderSplits: Record<string, Split> = {
+  train: 'train',
+  val: 'validation',
+  validation: 'validation',
+  test: 'test',
+};
 
 /**
  * Reads a dataset folder in either layout: the real Food-11 (`training/`, `validation/`, `evaluation/`, files
@@ -106,11 +115,24 @@ export async function datasetFingerprint(items: readonly DatasetItem[]): Promise
   return hash.digest('hex');
 }
 
-function makeItem(root: string, file: string, label: number, split: Split, sources: Map<string, string>): DatasetItem {
+function makeItem(
+  root: string,
+  file: string,
+  label: number,
+  split: Split,
+  sources: Map<string, string>,
+): DatasetItem {
   const name = basename(file, extname(file));
   const prefix = name.includes('__') ? name.slice(0, name.indexOf('__')) : undefined;
   const source = sources.get(file) ?? prefix ?? 'unknown';
-  return { path: join(root, file), file: relative(root, join(root, file)).split('\\').join('/'), label, split, source, group: photoGroup(source, name) };
+  return {
+    path: join(root, file),
+    file: relative(root, join(root, file)).split('\\').join('/'),
+    label,
+    split,
+    source,
+    group: photoGroup(source, name),
+  };
 }
 
 /**
@@ -146,7 +168,10 @@ async function readManifestSources(root: string): Promise<Map<string, string>> {
 async function listDirs(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   } catch (cause) {
     throw new DatasetLayoutError(dir, cause instanceof Error ? cause.message : String(cause));
   }

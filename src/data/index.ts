@@ -1,5 +1,5 @@
+export * from './checks/index.js';
 export * from './csv.js';
 export * from './dataset.js';
 export * from './errors.js';
 export * from './food11.js';
-export * from './checks/index.js';

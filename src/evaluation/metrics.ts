@@ -31,7 +31,9 @@ export function argmax(values: ArrayLike<number>, offset = 0, length = values.le
 
 /** Class indices of a probability row, most likely first. */
 export function ranked(values: ArrayLike<number>, offset: number, length: number): number[] {
-  return Array.from({ length }, (_, c) => c).sort((a, b) => values[offset + b]! - values[offset + a]! || a - b);
+  return Array.from({ length }, (_, c) => c).sort(
+    (a, b) => values[offset + b]! - values[offset + a]! || a - b,
+  );
 }
 
 /**
@@ -45,7 +47,8 @@ export function classificationReport(
 ): ClassificationReport {
   const k = classes.length;
   const n = labels.length;
-  if (probabilities.length !== n * k) throw new Error(`bug: ${probabilities.length} probabilities for ${n} × ${k}`);
+  if (probabilities.length !== n * k)
+    throw new Error(`bug: ${probabilities.length} probabilities for ${n} × ${k}`);
   const confusion = classes.map(() => new Array<number>(k).fill(0));
   let top1 = 0;
   let top2 = 0;
@@ -78,7 +81,8 @@ export function classificationReport(
   const present = per_class.filter((c) => c.support > 0);
   let ece = 0;
   for (let b = 0; b < bins; b++)
-    if (binCount[b]! > 0) ece += (binCount[b]! / n) * Math.abs(binCorrect[b]! / binCount[b]! - binConfidence[b]! / binCount[b]!);
+    if (binCount[b]! > 0)
+      ece += (binCount[b]! / n) * Math.abs(binCorrect[b]! / binCount[b]! - binConfidence[b]! / binCount[b]!);
   return {
     n,
     top1: n === 0 ? 0 : top1 / n,

@@ -37,7 +37,9 @@ export type BackboneSpec = z.infer<typeof backboneSpecSchema>;
 
 /** Loads `models/backbones/<name>.json` (or any path) and validates it. */
 export async function loadBackboneSpec(nameOrPath: string): Promise<BackboneSpec> {
-  const path = nameOrPath.endsWith('.json') ? nameOrPath : projectPath('models', 'backbones', `${nameOrPath}.json`);
+  const path = nameOrPath.endsWith('.json')
+    ? nameOrPath
+    : projectPath('models', 'backbones', `${nameOrPath}.json`);
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
@@ -51,5 +53,10 @@ export async function loadBackboneSpec(nameOrPath: string): Promise<BackboneSpec
 
 /** The preprocessing a backbone wants, at a chosen input size. */
 export function preprocessFor(spec: BackboneSpec, size = spec.input.size): PreprocessSpec {
-  return Object.freeze({ size, cropFraction: spec.input.cropFraction, mean: spec.input.mean, std: spec.input.std });
+  return Object.freeze({
+    size,
+    cropFraction: spec.input.cropFraction,
+    mean: spec.input.mean,
+    std: spec.input.std,
+  });
 }

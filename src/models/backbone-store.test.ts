@@ -6,7 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BackboneIntegrityError, BackboneUnavailableError, type BackboneSpec, loadBackboneSpec, resolveBackbone } from './index.js';
+import {
+  BackboneIntegrityError,
+  type BackboneSpec,
+  BackboneUnavailableError,
+  loadBackboneSpec,
+  resolveBackbone,
+} from './index.js';
 
 const payload = Buffer.from('an onnx file stands here '.repeat(4000));
 let server: Server;

@@ -27,7 +27,10 @@ export interface ResolvedBackbone {
  * is checked against the pinned SHA-256 before use; a download is written to a temporary name and renamed only
  * once its hash matches, so the cache never holds a half-written file.
  */
-export async function resolveBackbone(spec: BackboneSpec, options: BackboneStoreOptions): Promise<ResolvedBackbone> {
+export async function resolveBackbone(
+  spec: BackboneSpec,
+  options: BackboneStoreOptions,
+): Promise<ResolvedBackbone> {
   if (options.mirrorDir) {
     const path = join(options.mirrorDir, spec.file);
     if (await exists(path)) {
@@ -62,7 +65,12 @@ async function download(spec: BackboneSpec, target: string, options: BackboneSto
       throw new BackboneUnavailableError(spec.name, spec.url, spec.file, cause);
     }
     if (!response.ok || !response.body)
-      throw new BackboneUnavailableError(spec.name, spec.url, spec.file, new Error(`HTTP ${response.status}`));
+      throw new BackboneUnavailableError(
+        spec.name,
+        spec.url,
+        spec.file,
+        new Error(`HTTP ${response.status}`),
+      );
     const hash = createHash('sha256');
     let received = 0;
     const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);

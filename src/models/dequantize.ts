@@ -1,4 +1,12 @@
-import { floatTensor, graphOf, type ModelProto, type NodeProto, node, onnx, type TensorProto } from './onnx-graph.js';
+import {
+  floatTensor,
+  graphOf,
+  type ModelProto,
+  type NodeProto,
+  node,
+  onnx,
+  type TensorProto,
+} from './onnx-graph.js';
 
 /**
  * Turns a QLinear (int8/uint8) graph into the float32 graph it approximates: quantised weights and biases are
@@ -17,7 +25,12 @@ export function dequantizeModel(source: ModelProto): ModelProto {
     if (!t) throw new Error(`dequantize: ${name} is not an initializer`);
     return readNumbers(t);
   };
-  const dequantizedInitializer = (q: string, scale: string, zeroPoint: string | undefined, outName: string) => {
+  const dequantizedInitializer = (
+    q: string,
+    scale: string,
+    zeroPoint: string | undefined,
+    outName: string,
+  ) => {
     const tensor = initializers.get(q)!;
     const data = readNumbers(tensor);
     const scales = value(scale);
@@ -38,7 +51,10 @@ export function dequantizeModel(source: ModelProto): ModelProto {
     const z = value(zeroPoint)[0]!;
     const signed = initializers.get(zeroPoint)?.dataType === onnx.TensorProto.DataType.INT8;
     const [lo, hi] = signed ? [-128, 127] : [0, 255];
-    added.push(floatTensor(`${output}_min`, [], [(lo - z) * s]), floatTensor(`${output}_max`, [], [(hi - z) * s]));
+    added.push(
+      floatTensor(`${output}_min`, [], [(lo - z) * s]),
+      floatTensor(`${output}_max`, [], [(hi - z) * s]),
+    );
     nodes.push(node('Clip', [raw, `${output}_min`, `${output}_max`], [output]));
   };
   for (const n of graph.node ?? []) {
@@ -57,7 +73,13 @@ export function dequantizeModel(source: ModelProto): ModelProto {
           const xs = value(i[1]!)[0]!;
           const ws = value(i[4]!);
           const b = readNumbers(initializers.get(i[8])!);
-          added.push(floatTensor(`${i[8]}_fp32`, [b.length], b.map((v, c) => v * xs * (ws[ws.length > 1 ? c : 0] ?? 0))));
+          added.push(
+            floatTensor(
+              `${i[8]}_fp32`,
+              [b.length],
+              b.map((v, c) => v * xs * (ws[ws.length > 1 ? c : 0] ?? 0)),
+            ),
+          );
           inputs.push(`${i[8]}_fp32`);
         }
         nodes.push({ ...n, opType: 'Conv', domain: '', input: inputs, output: [`${o[0]}_raw`] });
@@ -65,14 +87,20 @@ export function dequantizeModel(source: ModelProto): ModelProto {
         break;
       }
       case 'QLinearAdd': {
-        const a = initializers.has(i[0]!) ? dequantizedInitializer(i[0]!, i[1]!, i[2], `${i[0]}_fp32`) : i[0]!;
-        const b = initializers.has(i[3]!) ? dequantizedInitializer(i[3]!, i[4]!, i[5], `${i[3]}_fp32`) : i[3]!;
+        const a = initializers.has(i[0]!)
+          ? dequantizedInitializer(i[0]!, i[1]!, i[2], `${i[0]}_fp32`)
+          : i[0]!;
+        const b = initializers.has(i[3]!)
+          ? dequantizedInitializer(i[3]!, i[4]!, i[5], `${i[3]}_fp32`)
+          : i[3]!;
         nodes.push(node('Add', [a, b], [`${o[0]}_raw`], {}, n.name ?? o[0]));
         clipToRange(o[0]!, i[6]!, i[7]!, `${o[0]}_raw`);
         break;
       }
       case 'QLinearMatMul': {
-        const b = initializers.has(i[3]!) ? dequantizedInitializer(i[3]!, i[4]!, i[5], `${i[3]}_fp32`) : i[3]!;
+        const b = initializers.has(i[3]!)
+          ? dequantizedInitializer(i[3]!, i[4]!, i[5], `${i[3]}_fp32`)
+          : i[3]!;
         nodes.push(node('MatMul', [i[0]!, b], [`${o[0]}_raw`], {}, n.name ?? o[0]));
         clipToRange(o[0]!, i[6]!, i[7]!, `${o[0]}_raw`);
         break;
@@ -101,13 +129,19 @@ function readNumbers(tensor: TensorProto): number[] {
   const raw = tensor.rawData && tensor.rawData.length > 0 ? new Uint8Array(tensor.rawData) : undefined;
   switch (tensor.dataType) {
     case T.FLOAT:
-      return raw ? [...new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)] : [...(tensor.floatData ?? [])];
+      return raw
+        ? [...new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)]
+        : [...(tensor.floatData ?? [])];
     case T.UINT8:
       return raw ? [...raw] : [...(tensor.int32Data ?? [])];
     case T.INT8:
-      return raw ? [...new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength)] : [...(tensor.int32Data ?? [])];
+      return raw
+        ? [...new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength)]
+        : [...(tensor.int32Data ?? [])];
     case T.INT32:
-      return raw ? [...new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)] : [...(tensor.int32Data ?? [])];
+      return raw
+        ? [...new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)]
+        : [...(tensor.int32Data ?? [])];
     default:
       throw new Error(`dequantize: tensor ${tensor.name} has unsupported type ${tensor.dataType}`);
   }

@@ -14,7 +14,8 @@ export class EmbeddingCache {
 
   static key(...parts: readonly unknown[]): string {
     const hash = createHash('sha256');
-    for (const part of parts) hash.update(typeof part === 'string' ? part : JSON.stringify(part)).update('\0');
+    for (const part of parts)
+      hash.update(typeof part === 'string' ? part : JSON.stringify(part)).update('\0');
     return hash.digest('hex');
   }
 

@@ -11,7 +11,11 @@ import {
 } from './onnx-graph.js';
 
 /** Tensor names of every model we build: one image input, an embedding and (when a head is on) probabilities. */
-export const tensorNames = Object.freeze({ image: 'image', embedding: 'embedding', probabilities: 'probabilities' });
+export const tensorNames = Object.freeze({
+  image: 'image',
+  embedding: 'embedding',
+  probabilities: 'probabilities',
+});
 
 export interface EmbeddingModelOptions {
   /** Run the mirrored image through the backbone too and average the two embeddings (test-time augmentation). */
@@ -24,7 +28,11 @@ export interface EmbeddingModelOptions {
  * [batch, 3, height, width] with symbolic spatial dims. With `flipTta` the flip happens inside the graph
  * (Slice with step -1 on the width axis), so every engine that serves the model gets the same accuracy.
  */
-export function buildEmbeddingModel(backbone: Uint8Array, spec: BackboneSpec, options: EmbeddingModelOptions): ModelProto {
+export function buildEmbeddingModel(
+  backbone: Uint8Array,
+  spec: BackboneSpec,
+  options: EmbeddingModelOptions,
+): ModelProto {
   const model = decodeModel(backbone);
   const graph = graphOf(model);
   if (spec.input.spatialDimsFixed) makeSpatialDimsSymbolic(model, spec.input.name);
@@ -42,7 +50,8 @@ export function buildEmbeddingModel(backbone: Uint8Array, spec: BackboneSpec, op
 
   if (options.flipTta) {
     const backboneInput = 'image_views';
-    for (const n of graph.node!) n.input = (n.input ?? []).map((i) => (i === tensorNames.image ? backboneInput : i));
+    for (const n of graph.node!)
+      n.input = (n.input ?? []).map((i) => (i === tensorNames.image ? backboneInput : i));
     graph.initializer!.push(
       int64Tensor('tta_flip_starts', [-1]),
       int64Tensor('tta_flip_ends', [Number.MIN_SAFE_INTEGER]),
@@ -51,7 +60,11 @@ export function buildEmbeddingModel(backbone: Uint8Array, spec: BackboneSpec, op
       int64Tensor('tta_views_shape', [2, -1, spec.embedding.width]),
     );
     graph.node!.unshift(
-      node('Slice', [tensorNames.image, 'tta_flip_starts', 'tta_flip_ends', 'tta_flip_axes', 'tta_flip_steps'], ['image_flipped']),
+      node(
+        'Slice',
+        [tensorNames.image, 'tta_flip_starts', 'tta_flip_ends', 'tta_flip_axes', 'tta_flip_steps'],
+        ['image_flipped'],
+      ),
       node('Concat', [tensorNames.image, 'image_flipped'], [backboneInput], { axis: 0 }),
     );
     graph.node!.push(

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { type ImageView, imageToTensor, inspectImage, type PreprocessSpec, tensorLength } from '../vision/index.js';
+import {
+  type ImageView,
+  imageToTensor,
+  inspectImage,
+  type PreprocessSpec,
+  tensorLength,
+} from '../vision/index.js';
 import { EmbeddingCache } from './embedding-cache.js';
-import type { OnnxSession } from './onnx-runtime.js';
 import { tensorNames } from './embedding-model.js';
+import type { OnnxSession } from './onnx-runtime.js';
 
 export interface ExtractOptions {
   readonly session: OnnxSession;
@@ -40,7 +46,10 @@ interface PendingView {
  * Embeds image files with the given embedding session, batch by batch, reading from and filling the cache.
  * An unreadable file is reported in `failures` and skipped; it never stops the run.
  */
-export async function extractEmbeddings(paths: readonly string[], options: ExtractOptions): Promise<ExtractResult> {
+export async function extractEmbeddings(
+  paths: readonly string[],
+  options: ExtractOptions,
+): Promise<ExtractResult> {
   const batchSize = options.batchSize ?? 16;
   const embeddings: Float32Array[][] = paths.map(() => []);
   const failures: { path: string; reason: string }[] = [];
@@ -57,13 +66,20 @@ export async function extractEmbeddings(paths: readonly string[], options: Extra
           const bytes = await readFile(path);
           const imageHash = createHash('sha256').update(bytes).digest('hex');
           const views = options.viewsFor
-            ? (() => inspectImage(bytes).then(({ width, height }) => options.viewsFor!(item, width, height)))()
+            ? (() =>
+                inspectImage(bytes).then(({ width, height }) => options.viewsFor!(item, width, height)))()
             : Promise.resolve([undefined]);
           const list = await views;
           embeddings[item] = new Array(list.length);
           await Promise.all(
             list.map(async (imageView, view) => {
-              const key = EmbeddingCache.key(imageHash, options.modelKey, options.output ?? '', options.preprocess, imageView ?? 'centre');
+              const key = EmbeddingCache.key(
+                imageHash,
+                options.modelKey,
+                options.output ?? '',
+                options.preprocess,
+                imageView ?? 'centre',
+              );
               const hit = await options.cache?.get(key, options.width);
               if (hit) {
                 embeddings[item]![view] = hit;
@@ -108,11 +124,18 @@ async function runBatch(
       const slot = ok.length;
       ok.push(view);
       try {
-        await imageToTensor(view.bytes, options.preprocess, { out: input, offset: slot * length, view: view.imageView });
+        await imageToTensor(view.bytes, options.preprocess, {
+          out: input,
+          offset: slot * length,
+          view: view.imageView,
+        });
       } catch (error) {
         ok[slot] = undefined as unknown as PendingView;
         embeddings[view.item] = [];
-        failures.push({ path: paths[view.item]!, reason: error instanceof Error ? error.message : String(error) });
+        failures.push({
+          path: paths[view.item]!,
+          reason: error instanceof Error ? error.message : String(error),
+        });
       }
     }),
   );

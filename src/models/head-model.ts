@@ -1,6 +1,15 @@
 import { tensorNames } from './embedding-model.js';
 import type { NeighbourMemory } from './neighbour-memory.js';
-import { floatTensor, type ModelProto, type NodeProto, newModel, node, onnx, type TensorProto, valueInfo } from './onnx-graph.js';
+import {
+  floatTensor,
+  type ModelProto,
+  type NodeProto,
+  newModel,
+  node,
+  onnx,
+  type TensorProto,
+  valueInfo,
+} from './onnx-graph.js';
 
 /** One dense layer, weights row-major [outputs × inputs] as ONNX Gemm with transB = 1 expects. */
 export interface DenseLayer {
@@ -85,7 +94,12 @@ function appendMemory(
       rawData: memory.bank,
     },
     floatTensor('memory_scale', [], [memory.scale]),
-    { name: 'memory_zero_point', dims: [], dataType: onnx.TensorProto.DataType.UINT8, rawData: Uint8Array.of(memory.zeroPoint) },
+    {
+      name: 'memory_zero_point',
+      dims: [],
+      dataType: onnx.TensorProto.DataType.UINT8,
+      rawData: Uint8Array.of(memory.zeroPoint),
+    },
     floatTensor('memory_labels', [size, classes], oneHot),
     floatTensor('head_share', [], [1 - memory.weight]),
     floatTensor('memory_share', [], [memory.weight]),
@@ -95,7 +109,10 @@ function appendMemory(
     node('DequantizeLinear', ['memory_bank_q', 'memory_scale', 'memory_zero_point'], ['memory_bank']),
     node('LpNormalization', ['memory_bank'], ['memory_bank_unit'], { axis: 1, p: 2 }),
     node('LpNormalization', [tensorNames.embedding], ['embedding_unit'], { axis: 1, p: 2 }),
-    node('Gemm', ['embedding_unit', 'memory_bank_unit'], ['memory_similarity'], { transB: 1, alpha: { float: 1 / memory.temperature } }),
+    node('Gemm', ['embedding_unit', 'memory_bank_unit'], ['memory_similarity'], {
+      transB: 1,
+      alpha: { float: 1 / memory.temperature },
+    }),
     node('Softmax', ['memory_similarity'], ['memory_attention'], { axis: 1 }),
     node('MatMul', ['memory_attention', 'memory_labels'], ['memory_probabilities']),
     node('Mul', ['head_probabilities', 'head_share'], ['head_part']),

@@ -59,9 +59,15 @@ export async function loadHead(name: string, root?: string): Promise<StoredHead>
   let cardText: string;
   let bytes: Uint8Array;
   try {
-    [cardText, bytes] = await Promise.all([readFile(join(dir, 'card.json'), 'utf8'), readFile(join(dir, 'head.onnx'))]);
+    [cardText, bytes] = await Promise.all([
+      readFile(join(dir, 'card.json'), 'utf8'),
+      readFile(join(dir, 'head.onnx')),
+    ]);
   } catch (cause) {
-    throw new ModelConfigError(dir, `no trained head there (${cause instanceof Error ? cause.message : cause}); run 'gourmetgram train' first`);
+    throw new ModelConfigError(
+      dir,
+      `no trained head there (${cause instanceof Error ? cause.message : cause}); run 'gourmetgram train' first`,
+    );
   }
   const parsed = headCardSchema.safeParse(JSON.parse(cardText));
   if (!parsed.success) throw new ModelConfigError(join(dir, 'card.json'), z.prettifyError(parsed.error));
@@ -69,7 +75,12 @@ export async function loadHead(name: string, root?: string): Promise<StoredHead>
 }
 
 /** Writes head.onnx, card.json and card.md, each through a temporary file so a crash leaves the old ones. */
-export async function saveHead(model: ModelProto, card: HeadCard, markdown: string, root?: string): Promise<string> {
+export async function saveHead(
+  model: ModelProto,
+  card: HeadCard,
+  markdown: string,
+  root?: string,
+): Promise<string> {
   const dir = headDir(card.name, root);
   await mkdir(dir, { recursive: true });
   const files: [string, string | Uint8Array][] = [

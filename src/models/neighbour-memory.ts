@@ -26,7 +26,8 @@ export function quantiseBank(bank: Float32Array): { bank: Uint8Array; scale: num
   const scale = max > min ? (max - min) / 255 : 1;
   const zeroPoint = Math.min(255, Math.max(0, Math.round(-min / scale)));
   const q = new Uint8Array(bank.length);
-  for (let i = 0; i < bank.length; i++) q[i] = Math.min(255, Math.max(0, Math.round(bank[i]! / scale) + zeroPoint));
+  for (let i = 0; i < bank.length; i++)
+    q[i] = Math.min(255, Math.max(0, Math.round(bank[i]! / scale) + zeroPoint));
   return { bank: q, scale, zeroPoint };
 }
 
@@ -43,14 +44,20 @@ export function unitRows(values: Float32Array, width: number): Float32Array {
 }
 
 /** The dequantised, unit-norm bank: what the graph compares against. */
-export function memoryBankUnit(memory: Pick<NeighbourMemory, 'bank' | 'scale' | 'zeroPoint' | 'width'>): Float32Array {
+export function memoryBankUnit(
+  memory: Pick<NeighbourMemory, 'bank' | 'scale' | 'zeroPoint' | 'width'>,
+): Float32Array {
   const bank = new Float32Array(memory.bank.length);
   for (let i = 0; i < bank.length; i++) bank[i] = (memory.bank[i]! - memory.zeroPoint) * memory.scale;
   return unitRows(bank, memory.width);
 }
 
 /** Cosine similarities of each query row to each bank row: Q × M, row-major. Both inputs unit-norm. */
-export function cosineSimilarities(queryUnit: Float32Array, bankUnit: Float32Array, width: number): Float32Array {
+export function cosineSimilarities(
+  queryUnit: Float32Array,
+  bankUnit: Float32Array,
+  width: number,
+): Float32Array {
   const q = queryUnit.length / width;
   const m = bankUnit.length / width;
   const out = new Float32Array(q * m);

@@ -29,10 +29,20 @@ export function graphOf(model: ModelProto): GraphProto {
 }
 
 /** A float32 initializer stored as raw little-endian bytes. */
-export function floatTensor(name: string, dims: readonly number[], values: Float32Array | readonly number[]): TensorProto {
+export function floatTensor(
+  name: string,
+  dims: readonly number[],
+  values: Float32Array | readonly number[],
+): TensorProto {
   const data = values instanceof Float32Array ? values : Float32Array.from(values);
-  if (data.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`bug: ${name} has ${data.length} values for dims ${dims}`);
-  return { name, dims: [...dims], dataType: DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() };
+  if (data.length !== dims.reduce((a, b) => a * b, 1))
+    throw new Error(`bug: ${name} has ${data.length} values for dims ${dims}`);
+  return {
+    name,
+    dims: [...dims],
+    dataType: DataType.FLOAT,
+    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice(),
+  };
 }
 
 export function int64Tensor(name: string, values: readonly number[]): TensorProto {
@@ -67,8 +77,10 @@ export function node(
 }
 
 function attribute(name: string, value: AttributeValue): onnxProto.onnx.IAttributeProto {
-  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
-  if (typeof value === 'object' && !Array.isArray(value)) return { name, type: AttributeType.FLOAT, f: value.float };
+  if (typeof value === 'string')
+    return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
+  if (typeof value === 'object' && !Array.isArray(value))
+    return { name, type: AttributeType.FLOAT, f: value.float };
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
   if (Number.isInteger(value)) return { name, type: AttributeType.INT, i: value };
   return { name, type: AttributeType.FLOAT, f: value };
@@ -91,7 +103,7 @@ export function valueInfo(name: string, dims: readonly (number | string)[]): onn
 export function makeSpatialDimsSymbolic(model: ModelProto, inputName: string): void {
   const input = graphOf(model).input?.find((i) => i.name === inputName);
   const dims = input?.type?.tensorType?.shape?.dim;
-  if (!dims || dims.length !== 4) throw new Error(`input ${inputName} is not a 4-d tensor in this graph`);
+  if (dims?.length !== 4) throw new Error(`input ${inputName} is not a 4-d tensor in this graph`);
   dims[0] = { dimParam: 'batch' };
   dims[2] = { dimParam: 'height' };
   dims[3] = { dimParam: 'width' };
@@ -147,7 +159,9 @@ function mergeOpsets(model: ModelProto, part: ModelProto): void {
     const mine = imports.find((o) => (o.domain ?? '') === (opset.domain ?? ''));
     if (!mine) imports.push(opset);
     else if (Number(mine.version) < Number(opset.version))
-      throw new Error(`part needs opset ${opset.version} of '${opset.domain}', the model has ${mine.version}`);
+      throw new Error(
+        `part needs opset ${opset.version} of '${opset.domain}', the model has ${mine.version}`,
+      );
   }
 }
 

@@ -8,7 +8,10 @@ export interface SessionOptions {
   readonly graphOptimizationLevel: GraphOptimizationLevel;
 }
 
-export const defaultSessionOptions: SessionOptions = Object.freeze({ intraOpThreads: 1, graphOptimizationLevel: 'all' });
+export const defaultSessionOptions: SessionOptions = Object.freeze({
+  intraOpThreads: 1,
+  graphOptimizationLevel: 'all',
+});
 
 export interface OnnxSession {
   readonly inputNames: readonly string[];
@@ -21,7 +24,10 @@ export interface OnnxSession {
   release(): Promise<void>;
 }
 
-export async function createOnnxSession(model: Uint8Array | string, options: SessionOptions = defaultSessionOptions): Promise<OnnxSession> {
+export async function createOnnxSession(
+  model: Uint8Array | string,
+  options: SessionOptions = defaultSessionOptions,
+): Promise<OnnxSession> {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: options.intraOpThreads,
     interOpNumThreads: 1,
@@ -33,7 +39,8 @@ export async function createOnnxSession(model: Uint8Array | string, options: Ses
       ? await ort.InferenceSession.create(model, sessionOptions)
       : await ort.InferenceSession.create(model, sessionOptions);
   const inputName = session.inputNames[0];
-  if (!inputName || session.inputNames.length !== 1) throw new Error(`expected one model input, found ${session.inputNames.join(', ')}`);
+  if (!inputName || session.inputNames.length !== 1)
+    throw new Error(`expected one model input, found ${session.inputNames.join(', ')}`);
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,

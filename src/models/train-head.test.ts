@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normal, seededRandom } from '../vision/random.js';
-import { featureStatistics, foldStandardisation, predictHead, type TrainingSet, trainHead } from './train-head.js';
+import {
+  featureStatistics,
+  foldStandardisation,
+  predictHead,
+  type TrainingSet,
+  trainHead,
+} from './train-head.js';
 
 /** Three Gaussian blobs in 20 dimensions, offset and scaled so standardisation matters. */
 function blobs(n: number, seed: number): TrainingSet {
@@ -12,7 +18,8 @@ function blobs(n: number, seed: number): TrainingSet {
   for (let i = 0; i < n; i++) {
     const label = i % 3;
     labels[i] = label;
-    for (let k = 0; k < width; k++) features[i * width + k] = 50 + 10 * (normal(random) + (k === label ? 3 : 0));
+    for (let k = 0; k < width; k++)
+      features[i * width + k] = 50 + 10 * (normal(random) + (k === label ? 3 : 0));
   }
   return { features, labels, width, classes: 3 };
 }
@@ -26,7 +33,15 @@ function accuracy(set: TrainingSet, probabilities: Float32Array): number {
   return ok / set.labels.length;
 }
 
-const params = { hidden: 0, l2: 1e-3, epochs: 15, batchSize: 32, learningRate: 0.01, balanceClasses: true, seed: 5 };
+const params = {
+  hidden: 0,
+  l2: 1e-3,
+  epochs: 15,
+  batchSize: 32,
+  learningRate: 0.01,
+  balanceClasses: true,
+  seed: 5,
+};
 
 describe('head training', () => {
   it('should learn separable classes with a softmax head and an MLP head', () => {
@@ -53,7 +68,12 @@ describe('head training', () => {
     const set = blobs(30, 3);
     const { mean, std } = featureStatistics(set);
     const random = seededRandom(9);
-    const layer = { inputs: 20, outputs: 3, weight: Float32Array.from({ length: 60 }, () => random() - 0.5), bias: Float32Array.from([0.1, -0.2, 0.3]) };
+    const layer = {
+      inputs: 20,
+      outputs: 3,
+      weight: Float32Array.from({ length: 60 }, () => random() - 0.5),
+      bias: Float32Array.from([0.1, -0.2, 0.3]),
+    };
     const standardised = set.features.map((v, i) => (v - mean[i % 20]!) / std[i % 20]!);
     const expected = predictHead({ layers: [layer] }, standardised, 20);
     const folded = predictHead({ layers: [foldStandardisation(layer, mean, std)] }, set.features, 20);

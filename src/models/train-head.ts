@@ -1,6 +1,12 @@
 import { normal, type Random, seededRandom, shuffle } from '../vision/random.js';
 import type { DenseLayer, HeadWeights } from './head-model.js';
-import { blend, cosineSimilarities, memoryBankUnit, memoryProbabilities, unitRows } from './neighbour-memory.js';
+import {
+  blend,
+  cosineSimilarities,
+  memoryBankUnit,
+  memoryProbabilities,
+  unitRows,
+} from './neighbour-memory.js';
 
 /** Rows of embeddings: `n` × `width`, row-major, with their class labels. */
 export interface TrainingSet {
@@ -81,7 +87,7 @@ export function trainHead(set: TrainingSet, params: HeadHyperParameters): HeadWe
       const batch = order.slice(start, start + params.batchSize);
       const grads = backpropagate(layers, x, set, batch, sampleWeight, params.l2);
       step++;
-      layers.forEach((layer, i) => optimiser[i]!.update(layer, grads[i]!, rate, step));
+      for (const [i, layer] of layers.entries()) optimiser[i]!.update(layer, grads[i]!, rate, step);
     }
   }
   return { layers: [foldStandardisation(layers[0]!, mean, std), ...layers.slice(1)] };
@@ -102,7 +108,11 @@ export function predictHead(head: HeadWeights, features: Float32Array, width: nu
   const memory = head.memory;
   if (!memory) return current;
   const similarities = cosineSimilarities(unitRows(features, width), memoryBankUnit(memory), width);
-  return blend(current, memoryProbabilities(similarities, memory.labels, currentWidth, memory.temperature), memory.weight);
+  return blend(
+    current,
+    memoryProbabilities(similarities, memory.labels, currentWidth, memory.temperature),
+    memory.weight,
+  );
 }
 
 /** W' = W / std, b' = b − W·(mean / std): the same function of raw inputs as W on standardised ones. */
@@ -185,7 +195,9 @@ function backpropagate(
 ): Gradient[] {
   const rows = batch.length;
   const input = new Float32Array(rows * set.width);
-  batch.forEach((index, r) => input.set(x.subarray(index * set.width, (index + 1) * set.width), r * set.width));
+  batch.forEach((index, r) => {
+    input.set(x.subarray(index * set.width, (index + 1) * set.width), r * set.width);
+  });
   const activations: Float32Array[] = [input];
   layers.forEach((layer, i) => {
     const out = denseForward(layer, activations[i]!, rows);
@@ -203,7 +215,8 @@ function backpropagate(
     softmaxInPlace(logits, r * classes, classes);
     const label = set.labels[batch[r]!]!;
     const w = sampleWeight[label]! / totalWeight;
-    for (let c = 0; c < classes; c++) delta[r * classes + c] = (logits[r * classes + c]! - (c === label ? 1 : 0)) * w;
+    for (let c = 0; c < classes; c++)
+      delta[r * classes + c] = (logits[r * classes + c]! - (c === label ? 1 : 0)) * w;
   }
   const grads: Gradient[] = new Array(layers.length);
   for (let i = layers.length - 1; i >= 0; i--) {
@@ -220,7 +233,8 @@ function backpropagate(
         bias[o]! += d;
         const wRow = o * layer.inputs;
         for (let k = 0; k < layer.inputs; k++) weight[wRow + k]! += d * inputAct[inRow + k]!;
-        if (previous) for (let k = 0; k < layer.inputs; k++) previous[inRow + k]! += d * layer.weight[wRow + k]!;
+        if (previous)
+          for (let k = 0; k < layer.inputs; k++) previous[inRow + k]! += d * layer.weight[wRow + k]!;
       }
     }
     for (let k = 0; k < weight.length; k++) weight[k]! += l2 * layer.weight[k]!;
@@ -251,7 +265,14 @@ class AdamState {
   }
 }
 
-function adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, rate: number, step: number): void {
+function adam(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  rate: number,
+  step: number,
+): void {
   const b1 = 0.9;
   const b2 = 0.999;
   const c1 = 1 - b1 ** step;

@@ -13,7 +13,12 @@ import type { Recipe } from '../recipes/index.js';
 
 export interface EvaluationResult {
   readonly recipe: string;
-  readonly model: { readonly name: string; readonly version: number; readonly sha256: string; readonly bytes: number };
+  readonly model: {
+    readonly name: string;
+    readonly version: number;
+    readonly sha256: string;
+    readonly bytes: number;
+  };
   readonly data: string;
   readonly split: Split;
   readonly n: number;
@@ -61,14 +66,21 @@ export async function evaluateRecipe(options: {
     macro_f1: report.macro_f1,
     ece: report.ece,
     report,
-    per_source: groupAccuracy(probabilities, labels, kept.map((i) => i.source), packaged.classes.length),
+    per_source: groupAccuracy(
+      probabilities,
+      labels,
+      kept.map((i) => i.source),
+      packaged.classes.length,
+    ),
     unreadable: failures,
     seconds: (Date.now() - started) / 1000,
     predictions: kept.map((item, i) => ({
       file: item.file,
       source: item.source,
       label: item.label,
-      probabilities: Array.from(probabilities.subarray(i * packaged.classes.length, (i + 1) * packaged.classes.length)),
+      probabilities: Array.from(
+        probabilities.subarray(i * packaged.classes.length, (i + 1) * packaged.classes.length),
+      ),
     })),
   };
 }

@@ -4,7 +4,10 @@ import type { HeadCard } from '../models/index.js';
 export function headCardMarkdown(card: HeadCard): string {
   const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(v * 100).toFixed(1)}%`);
   const searchRows = card.search
-    .map((r) => `| ${r.hidden} | ${r.l2} | ${r.balance_classes} | ${pct(r.validation_top1 as number)} | ${pct(r.validation_macro_f1 as number)} |`)
+    .map(
+      (r) =>
+        `| ${r.hidden} | ${r.l2} | ${r.balance_classes} | ${pct(r.validation_top1 as number)} | ${pct(r.validation_macro_f1 as number)} |`,
+    )
     .join('\n');
   return `# Model card: ${card.name} v${card.version}
 
@@ -14,7 +17,9 @@ Food-11 classifier head on ${card.backbone.name} (${card.backbone.precision}), i
 
 ## Data
 - Root: \`${card.data.root}\` (${card.data.layout} layout), fingerprint \`${card.data.fingerprint.slice(0, 16)}…\`
-- Counts: ${Object.entries(card.data.counts).map(([k, v]) => `${k} ${v}`).join(', ')}; unreadable files skipped: ${card.data.unreadable}
+- Counts: ${Object.entries(card.data.counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}; unreadable files skipped: ${card.data.unreadable}
 - Validation was carved from train by photo group (burst shots of one dish stay together); test was used only to report.
 
 ## Preprocessing
@@ -45,7 +50,10 @@ overstate accuracy on real user photos. Parameters: ${card.parameters}. Head SHA
 }
 
 function memorySection(card: HeadCard): string {
-  const rows = (card.memory_search as { temperature: number; weight: number; validation_top1: number; validation_macro_f1: number }[] | undefined) ?? [];
+  const rows =
+    (card.memory_search as
+      | { temperature: number; weight: number; validation_top1: number; validation_macro_f1: number }[]
+      | undefined) ?? [];
   if (rows.length === 0) return '';
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   return `## Nearest-neighbour memory (validation, bank of train photos)

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type Dataset, type DatasetItem, datasetFingerprint, itemsOf, readDataset } from '../data/index.js';
 import { classificationReport } from '../evaluation/metrics.js';
 import {
+  blend,
   buildEmbeddingModel,
   buildHeadModel,
+  cosineSimilarities,
   countParameters,
   createOnnxSession,
   decodeModel,
@@ -18,22 +20,20 @@ import {
   type HeadHyperParameters,
   type HeadWeights,
   headDir,
-  blend,
-  cosineSimilarities,
-  memoryBankUnit,
-  memoryProbabilities,
-  type NeighbourMemory,
-  unitRows,
   loadBackboneSpec,
   loadHead,
   type ModelStoreOptions,
-  preprocessFor,
+  memoryBankUnit,
+  memoryProbabilities,
+  type NeighbourMemory,
   predictHead,
+  preprocessFor,
   quantiseBank,
   resolveBackbone,
   saveHead,
   type TrainingSet,
   trainHead,
+  unitRows,
 } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { randomView, seededRandom } from '../vision/index.js';
@@ -68,9 +68,13 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
   const training = recipe.model.training;
   const dataset = await readDataset(options.dataDir, { validationFraction: training.validation_fraction });
   const spec = await loadBackboneSpec(recipe.model.backbone);
-  const backbone = await resolveBackbone(spec, { mirrorDir: store.mirrorDir, cacheDir: join(store.cacheDir, 'backbones') });
+  const backbone = await resolveBackbone(spec, {
+    mirrorDir: store.mirrorDir,
+    cacheDir: join(store.cacheDir, 'backbones'),
+  });
   let backboneBytes: Uint8Array = await readFile(backbone.path);
-  if (recipe.model.precision === 'fp32') backboneBytes = encodeModel(dequantizeModel(decodeModel(backboneBytes)));
+  if (recipe.model.precision === 'fp32')
+    backboneBytes = encodeModel(dequantizeModel(decodeModel(backboneBytes)));
   const session = await createOnnxSession(
     encodeModel(buildEmbeddingModel(backboneBytes, spec, { flipTta: recipe.model.tta.flip })),
     { intraOpThreads: availableParallelism(), graphOptimizationLevel: 'all' },
@@ -130,7 +134,9 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
         };
         search.push(row);
         searchedHeads.push(head);
-        log(`search hidden=${hidden} l2=${l2} balance=${balance}: validation top-1 ${fmt(row.validation_top1)} macro-F1 ${fmt(row.validation_macro_f1)}`);
+        log(
+          `search hidden=${hidden} l2=${l2} balance=${balance}: validation top-1 ${fmt(row.validation_top1)} macro-F1 ${fmt(row.validation_macro_f1)}`,
+        );
       }
   const best = [...search].sort(
     (a, b) =>
@@ -139,7 +145,9 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
       a.hidden - b.hidden ||
       b.l2 - a.l2,
   )[0]!;
-  log(`chose hidden=${best.hidden} l2=${best.l2} balance=${best.balance_classes}; refitting on train + validation`);
+  log(
+    `chose hidden=${best.hidden} l2=${best.l2} balance=${best.balance_classes}; refitting on train + validation`,
+  );
   const params = hyper(training, best.hidden, best.l2, best.balance_classes);
   const refitSet = toTrainingSet(
     [...train, ...validation],
@@ -149,20 +157,45 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
     'all',
   );
   const memorySearch = training.memory
-    ? searchMemory(training.memory, searchedHeads[search.indexOf(best)]!, trainSet, train, trainEmb.embeddings, validationCentre, dataset.classes)
+    ? searchMemory(
+        training.memory,
+        searchedHeads[search.indexOf(best)]!,
+        trainSet,
+        train,
+        trainEmb.embeddings,
+        validationCentre,
+        dataset.classes,
+      )
     : [];
   const memoryChoice = [...memorySearch].sort(
-    (a, b) => b.validation_top1 - a.validation_top1 || b.validation_macro_f1 - a.validation_macro_f1 || a.weight - b.weight,
+    (a, b) =>
+      b.validation_top1 - a.validation_top1 ||
+      b.validation_macro_f1 - a.validation_macro_f1 ||
+      a.weight - b.weight,
   )[0];
   for (const row of memorySearch)
-    log(`memory temperature=${row.temperature} weight=${row.weight}: validation top-1 ${fmt(row.validation_top1)} macro-F1 ${fmt(row.validation_macro_f1)}`);
+    log(
+      `memory temperature=${row.temperature} weight=${row.weight}: validation top-1 ${fmt(row.validation_top1)} macro-F1 ${fmt(row.validation_macro_f1)}`,
+    );
   const layers = trainHead(refitSet, params);
   const head: HeadWeights =
     memoryChoice && memoryChoice.weight > 0
-      ? { ...layers, memory: buildMemory([...train, ...validation], [...trainEmb.embeddings, ...validationEmb.embeddings], width, memoryChoice) }
+      ? {
+          ...layers,
+          memory: buildMemory(
+            [...train, ...validation],
+            [...trainEmb.embeddings, ...validationEmb.embeddings],
+            width,
+            memoryChoice,
+          ),
+        }
       : layers;
   const chosenValidation = memoryChoice && memoryChoice.weight > 0 ? memoryChoice : best;
-  const testReport = evaluateHead(head, toTrainingSet(test, testEmb.embeddings, width, classes, 'centre'), dataset.classes);
+  const testReport = evaluateHead(
+    head,
+    toTrainingSet(test, testEmb.embeddings, width, classes, 'centre'),
+    dataset.classes,
+  );
   log(`test top-1 ${fmt(testReport.top1)} macro-F1 ${fmt(testReport.macro_f1)} (n=${testReport.n})`);
 
   const headModel = buildHeadModel(head);
@@ -188,7 +221,11 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
       augment_views: training.augment_views,
       refit_on: 'train+validation',
       memory: head.memory
-        ? { temperature: head.memory.temperature, weight: head.memory.weight, size: head.memory.labels.length }
+        ? {
+            temperature: head.memory.temperature,
+            weight: head.memory.weight,
+            size: head.memory.labels.length,
+          }
         : null,
     },
     search: search.map((r) => ({ ...r })),
@@ -205,7 +242,13 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
       top1: chosenValidation.validation_top1,
       macro_f1: chosenValidation.validation_macro_f1,
     },
-    test: { n: testReport.n, top1: testReport.top1, macro_f1: testReport.macro_f1, top2: testReport.top2, ece: testReport.ece },
+    test: {
+      n: testReport.n,
+      top1: testReport.top1,
+      macro_f1: testReport.macro_f1,
+      top2: testReport.top2,
+      ece: testReport.ece,
+    },
     training_seconds: (Date.now() - started) / 1000,
     parameters: countParameters(headModel),
     sha256: createHash('sha256').update(headBytes).digest('hex'),
@@ -247,7 +290,11 @@ function searchMemory(
   for (const temperature of grid.temperature) {
     const memory = memoryProbabilities(similarities, bank.labels, trainSet.classes, temperature);
     for (const weight of grid.weight) {
-      const report = classificationReport(blend(headProbabilities, memory, weight), validation.labels, classes);
+      const report = classificationReport(
+        blend(headProbabilities, memory, weight),
+        validation.labels,
+        classes,
+      );
       rows.push({ temperature, weight, validation_top1: report.top1, validation_macro_f1: report.macro_f1 });
     }
   }
@@ -261,7 +308,13 @@ function buildMemory(
   choice: MemoryRow,
 ): NeighbourMemory {
   const bank = toTrainingSet(items, embeddings, width, 0, 'centre');
-  return { ...quantiseBank(bank.features), width, labels: bank.labels, temperature: choice.temperature, weight: choice.weight };
+  return {
+    ...quantiseBank(bank.features),
+    width,
+    labels: bank.labels,
+    temperature: choice.temperature,
+    weight: choice.weight,
+  };
 }
 
 /** Rows of a training set from per-item view embeddings: every view, or the centre view (the first) only. */
@@ -282,7 +335,9 @@ export function toTrainingSet(
     }
   });
   const features = new Float32Array(rows.length * width);
-  rows.forEach((row, i) => features.set(row, i * width));
+  rows.forEach((row, i) => {
+    features.set(row, i * width);
+  });
   return { features, labels: Int32Array.from(labels), width, classes };
 }
 
@@ -290,7 +345,12 @@ function evaluateHead(head: HeadWeights, set: TrainingSet, classes: readonly str
   return classificationReport(predictHead(head, set.features, set.width), set.labels, classes);
 }
 
-function hyper(training: Recipe['model']['training'], hidden: number, l2: number, balance: boolean): HeadHyperParameters {
+function hyper(
+  training: Recipe['model']['training'],
+  hidden: number,
+  l2: number,
+  balance: boolean,
+): HeadHyperParameters {
   return {
     hidden,
     l2,

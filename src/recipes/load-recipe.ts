@@ -33,7 +33,9 @@ export async function loadRecipe(pathOrName: string): Promise<Recipe> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new RecipeError(path, `cannot read it (${cause instanceof Error ? cause.message : cause})`, { cause });
+    throw new RecipeError(path, `cannot read it (${cause instanceof Error ? cause.message : cause})`, {
+      cause,
+    });
   }
   const recipe = parseRecipe(text, path);
   if (basename(path).replace(/\.ya?ml$/, '') !== recipe.name)

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, 'a Kubernetes quantity such as 500m, 1, 512Mi or 2Gi');
+const quantity = z
+  .string()
+  .regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, 'a Kubernetes quantity such as 500m, 1, 512Mi or 2Gi');
 
 /** What model a recipe serves and how its head is trained. */
 export const modelSchema = z.strictObject({
@@ -58,7 +60,11 @@ export const servingSchema = z.strictObject({
   preferred_batch_sizes: z.array(z.number().int().min(1)).default([]),
   max_queue: z.number().int().min(1).default(64),
   timeout_ms: z.number().int().positive().default(2000),
-  max_body_bytes: z.number().int().positive().default(20 * 1024 * 1024),
+  max_body_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
   max_pixels: z.number().int().positive().default(50_000_000),
   /** Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the target is small (false: full-size decode). */
   shrink_on_load: z.boolean().default(true),
@@ -91,11 +97,19 @@ export const recipeSchema = z
   .superRefine((recipe, ctx) => {
     const a = recipe.autoscaling;
     if (a && a.min_replicas > a.max_replicas)
-      ctx.addIssue({ code: 'custom', path: ['autoscaling', 'min_replicas'], message: 'must not exceed max_replicas' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['autoscaling', 'min_replicas'],
+        message: 'must not exceed max_replicas',
+      });
     const s = recipe.serving;
     for (const size of s.preferred_batch_sizes)
       if (size > s.max_batch_size)
-        ctx.addIssue({ code: 'custom', path: ['serving', 'preferred_batch_sizes'], message: `${size} > max_batch_size` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['serving', 'preferred_batch_sizes'],
+          message: `${size} > max_batch_size`,
+        });
   });
 
 export type Recipe = z.infer<typeof recipeSchema>;

@@ -1,5 +1,9 @@
 /** A confusion matrix as a standalone SVG: rows are true classes, columns predictions, shaded by row share. */
-export function confusionMatrixSvg(confusion: readonly (readonly number[])[], classes: readonly string[], title: string): string {
+export function confusionMatrixSvg(
+  confusion: readonly (readonly number[])[],
+  classes: readonly string[],
+  title: string,
+): string {
   const cell = 44;
   const left = 150;
   const top = 150;
@@ -15,7 +19,9 @@ export function confusionMatrixSvg(confusion: readonly (readonly number[])[], cl
     `<text transform="translate(16 ${top + size / 2}) rotate(-90)" text-anchor="middle">true class</text>`,
   );
   classes.forEach((name, i) => {
-    parts.push(`<text x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${escapeXml(name)}</text>`);
+    parts.push(
+      `<text x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${escapeXml(name)}</text>`,
+    );
     parts.push(
       `<text transform="translate(${left + i * cell + cell / 2 + 4} ${top - 6}) rotate(-60)">${escapeXml(name)}</text>`,
     );
@@ -24,7 +30,10 @@ export function confusionMatrixSvg(confusion: readonly (readonly number[])[], cl
     const total = row.reduce((a, b) => a + b, 0) || 1;
     row.forEach((count, j) => {
       const share = count / total;
-      const fill = i === j ? `rgba(34,139,34,${0.15 + 0.85 * share})` : `rgba(200,40,40,${share === 0 ? 0 : 0.15 + 0.85 * share})`;
+      const fill =
+        i === j
+          ? `rgba(34,139,34,${0.15 + 0.85 * share})`
+          : `rgba(200,40,40,${share === 0 ? 0 : 0.15 + 0.85 * share})`;
       parts.push(
         `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ddd"/>`,
       );
@@ -39,5 +48,8 @@ export function confusionMatrixSvg(confusion: readonly (readonly number[])[], cl
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }

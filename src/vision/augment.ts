@@ -24,7 +24,11 @@ export interface AugmentOptions {
   readonly jitter: number;
 }
 
-export const defaultAugment: AugmentOptions = Object.freeze<AugmentOptions>({ scale: [0.35, 1], ratio: [3 / 4, 4 / 3], jitter: 0.2 });
+export const defaultAugment: AugmentOptions = Object.freeze<AugmentOptions>({
+  scale: [0.35, 1],
+  ratio: [3 / 4, 4 / 3],
+  jitter: 0.2,
+});
 
 /**
  * A training view: random resized crop (as in torchvision's RandomResizedCrop), a coin-flip mirror and light
@@ -47,7 +51,11 @@ export function randomView(
     if (w <= width && h <= height) {
       const left = random() * (width - w);
       const top = random() * (height - h);
-      return withPhotometric({ left: left / width, top: top / height, width: w / width, height: h / height }, random, options);
+      return withPhotometric(
+        { left: left / width, top: top / height, width: w / width, height: h / height },
+        random,
+        options,
+      );
     }
   }
   const view = centreView(width, height, 1);

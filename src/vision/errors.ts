@@ -38,6 +38,10 @@ export class ImageTooLargeError extends ImageError {
 /** The image is smaller than anything a classifier can use. */
 export class ImageTooSmallError extends ImageError {
   constructor(width: number, height: number, minSide: number) {
-    super('GG_ERR_IMAGE_SMALL', 422, `image is ${width}x${height}; each side must be at least ${minSide} pixels`);
+    super(
+      'GG_ERR_IMAGE_SMALL',
+      422,
+      `image is ${width}x${height}; each side must be at least ${minSide} pixels`,
+    );
   }
 }

@@ -1,5 +1,5 @@
+export * from './augment.js';
 export * from './errors.js';
 export * from './image-format.js';
 export * from './preprocess.js';
-export * from './augment.js';
 export * from './random.js';

@@ -20,7 +20,12 @@ import {
   writeNormalisedChw,
 } from './index.js';
 
-const spec: PreprocessSpec = { size: 32, cropFraction: 0.875, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+const spec: PreprocessSpec = {
+  size: 32,
+  cropFraction: 0.875,
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225],
+};
 const plane = 32 * 32;
 
 describe('image preprocessing', () => {
@@ -36,7 +41,11 @@ describe('image preprocessing', () => {
   });
 
   it('should reject SVG, GIF and empty bodies with a typed 415 error', async () => {
-    for (const [bytes, name] of [[svgImage, 'SVG'], [gifImage, 'GIF'], [Buffer.alloc(0), 'empty body']] as const) {
+    for (const [bytes, name] of [
+      [svgImage, 'SVG'],
+      [gifImage, 'GIF'],
+      [Buffer.alloc(0), 'empty body'],
+    ] as const) {
       await assert.rejects(imageToTensor(bytes, spec), (error: unknown) => {
         assert.ok(error instanceof UnsupportedImageTypeError);
         assert.equal(error.statusCode, 415);
@@ -63,7 +72,10 @@ describe('image preprocessing', () => {
     const bomb = declaredHugePng(60_000, 60_000);
     assert.ok(bomb.length < 200);
     await assert.rejects(imageToTensor(bomb, spec), ImageTooLargeError);
-    await assert.rejects(imageToTensor(await solidImage('png', 100, 100), spec, { limits: { maxPixels: 5000, minSide: 1 } }), ImageTooLargeError);
+    await assert.rejects(
+      imageToTensor(await solidImage('png', 100, 100), spec, { limits: { maxPixels: 5000, minSide: 1 } }),
+      ImageTooLargeError,
+    );
   });
 
   it('should refuse images too small to classify', async () => {

@@ -67,7 +67,8 @@ export async function inspectImage(
     throw new CorruptImageError(errorMessage(cause), cause);
   }
   if (!meta.width || !meta.height) throw new CorruptImageError('no dimensions in the header');
-  if (meta.width * meta.height > limits.maxPixels) throw new ImageTooLargeError(meta.width, meta.height, limits.maxPixels);
+  if (meta.width * meta.height > limits.maxPixels)
+    throw new ImageTooLargeError(meta.width, meta.height, limits.maxPixels);
   const swap = (meta.orientation ?? 1) >= 5;
   const width = swap ? meta.height : meta.width;
   const height = swap ? meta.width : meta.height;

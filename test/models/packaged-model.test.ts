@@ -12,8 +12,8 @@ import {
   loadBackboneSpec,
   packageModel,
   predictHead,
-  quantiseBank,
   preprocessFor,
+  quantiseBank,
   resolveBackbone,
   tensorNames,
 } from '../../src/models/index.js';
@@ -59,12 +59,15 @@ describe('packaged model', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL_MIRROR
     const packaged = await createOnnxSession(
       encodeModel(packageModel(backbone, spec, buildHeadModel(head), { flipTta: false, classes })),
     );
-    const embedder = await createOnnxSession(encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })));
+    const embedder = await createOnnxSession(
+      encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })),
+    );
     const headOnly = await createOnnxSession(encodeModel(buildHeadModel(head)));
     const together = await packaged.run(batch, dims);
     const embedding = (await embedder.run(batch, dims))[tensorNames.embedding]!;
     assert.deepEqual(embedding.dims, [3, 1280]);
-    const separateOnnx = (await headOnly.run(embedding.data, embedding.dims))[tensorNames.probabilities]!.data;
+    const separateOnnx = (await headOnly.run(embedding.data, embedding.dims))[tensorNames.probabilities]!
+      .data;
     const separateJs = predictHead(head, embedding.data, 1280);
     const probabilities = together[tensorNames.probabilities]!;
     assert.deepEqual(probabilities.dims, [3, 11]);
@@ -82,30 +85,49 @@ describe('packaged model', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL_MIRROR
   });
 
   it('should agree with the JS head when a nearest-neighbour memory is blended in', async () => {
-    const embedder = await createOnnxSession(encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })));
+    const embedder = await createOnnxSession(
+      encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })),
+    );
     const embedding = (await embedder.run(batch, dims))[tensorNames.embedding]!;
     const random = seededRandom(8);
     // A bank of the batch's own embeddings, jittered, plus random rows: similarities are high and varied.
     const rows = Float32Array.from({ length: 12 * 1280 }, (_, i) =>
       i < 3 * 1280 ? embedding.data[i]! + 0.05 * random() : 2 * random(),
     );
-    const memory = { ...quantiseBank(rows), width: 1280, labels: Int32Array.from({ length: 12 }, (_, j) => j % 11), temperature: 0.05, weight: 0.4 };
+    const memory = {
+      ...quantiseBank(rows),
+      width: 1280,
+      labels: Int32Array.from({ length: 12 }, (_, j) => j % 11),
+      temperature: 0.05,
+      weight: 0.4,
+    };
     const withMemory = { ...head, memory };
     const packaged = await createOnnxSession(
-      encodeModel(packageModel(backbone, spec, buildHeadModel(withMemory), { flipTta: false, classes: Array<string>(11).fill('c') })),
+      encodeModel(
+        packageModel(backbone, spec, buildHeadModel(withMemory), {
+          flipTta: false,
+          classes: Array<string>(11).fill('c'),
+        }),
+      ),
     );
     const graph = (await packaged.run(batch, dims))[tensorNames.probabilities]!.data;
     const js = predictHead(withMemory, embedding.data, 1280);
     const plain = predictHead(head, embedding.data, 1280);
     const diff = maxAbsDiff(graph, js);
-    console.log(`packaged with memory vs JS: max |Δp| ${diff.toExponential(2)}; memory moves p by ${maxAbsDiff(js, plain).toFixed(3)}`);
+    console.log(
+      `packaged with memory vs JS: max |Δp| ${diff.toExponential(2)}; memory moves p by ${maxAbsDiff(js, plain).toFixed(3)}`,
+    );
     assert.ok(diff < 1e-4);
     assert.ok(maxAbsDiff(js, plain) > 0.01, 'the memory changes the prediction');
   });
 
   it('should average the embeddings of the image and its mirror when flip TTA is on', async () => {
-    const withFlip = await createOnnxSession(encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: true })));
-    const plain = await createOnnxSession(encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })));
+    const withFlip = await createOnnxSession(
+      encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: true })),
+    );
+    const plain = await createOnnxSession(
+      encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })),
+    );
     const mirrored = new Float32Array(batch.length);
     for (let plane = 0; plane < 3 * 3; plane++)
       for (let y = 0; y < size; y++)
@@ -114,14 +136,19 @@ describe('packaged model', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL_MIRROR
     const a = (await plain.run(batch, dims))[tensorNames.embedding]!.data;
     const b = (await plain.run(mirrored, dims))[tensorNames.embedding]!.data;
     const tta = (await withFlip.run(batch, dims))[tensorNames.embedding]!.data;
-    const diff = maxAbsDiff(tta, a.map((v, i) => (v + b[i]!) / 2));
+    const diff = maxAbsDiff(
+      tta,
+      a.map((v, i) => (v + b[i]!) / 2),
+    );
     console.log(`flip TTA in graph vs computed apart: max |Δ| ${diff.toExponential(2)}`);
     assert.ok(diff < 1e-5);
     assert.ok(maxAbsDiff(a, b) > 1e-3, 'the two-tone test image is not mirror-symmetric');
   });
 
   it('should run at any input size once the spatial dims are symbolic', async () => {
-    const session = await createOnnxSession(encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })));
+    const session = await createOnnxSession(
+      encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })),
+    );
     for (const s of [224, 288]) {
       const out = await session.run(new Float32Array(3 * s * s), [1, 3, s, s]);
       assert.deepEqual(out[tensorNames.embedding]!.dims, [1, 1280]);

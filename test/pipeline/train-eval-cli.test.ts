@@ -37,7 +37,9 @@ model:
     search: { hidden: [0], l2: [0.01, 0.1], balance_classes: [true] }
 `;
 
-describe('train, eval and predict through the CLI', { skip: data ? false : 'GOURMETGRAM_DATA is not set' }, () => {
+describe('train, eval and predict through the CLI', {
+  skip: data ? false : 'GOURMETGRAM_DATA is not set',
+}, () => {
   let dir: string;
   const env = (cache: string) => ({ ...process.env, GOURMETGRAM_CACHE: cache });
   before(async () => {
@@ -47,7 +49,16 @@ describe('train, eval and predict through the CLI', { skip: data ? false : 'GOUR
   });
 
   it('should train the same head twice from one seed, with fresh caches', async () => {
-    const args = (heads: string) => [cli, 'train', '--recipe', join(dir, 'tiny.yaml'), '--data', join(dir, 'data'), '--heads-dir', heads];
+    const args = (heads: string) => [
+      cli,
+      'train',
+      '--recipe',
+      join(dir, 'tiny.yaml'),
+      '--data',
+      join(dir, 'data'),
+      '--heads-dir',
+      heads,
+    ];
     const first = await run(process.execPath, args(join(dir, 'heads-a')), { env: env(join(dir, 'cache-a')) });
     await run(process.execPath, args(join(dir, 'heads-b')), { env: env(join(dir, 'cache-b')) });
     const summary = JSON.parse(first.stdout);
@@ -61,19 +72,37 @@ describe('train, eval and predict through the CLI', { skip: data ? false : 'GOUR
     assert.equal(card.search.length, 2);
     assert.equal(card.data.unreadable, 1, 'the broken test photo is counted and skipped');
     assert.ok(card.test.top1 > 0.3, `a head on real embeddings beats chance by far (got ${card.test.top1})`);
-    assert.match(await readFile(join(dir, 'heads-a', 'tiny-head', 'card.md'), 'utf8'), /# Model card: tiny-head v1/);
+    assert.match(
+      await readFile(join(dir, 'heads-a', 'tiny-head', 'card.md'), 'utf8'),
+      /# Model card: tiny-head v1/,
+    );
   });
 
   it('should evaluate the packaged model and print one JSON object', async () => {
     const { stdout } = await run(
       process.execPath,
-      [cli, 'eval', '--recipe', join(dir, 'tiny.yaml'), '--data', join(dir, 'data'), '--split', 'test', '--json', '--heads-dir', join(dir, 'heads-a'), '--out', join(dir, 'results')],
+      [
+        cli,
+        'eval',
+        '--recipe',
+        join(dir, 'tiny.yaml'),
+        '--data',
+        join(dir, 'data'),
+        '--split',
+        'test',
+        '--json',
+        '--heads-dir',
+        join(dir, 'heads-a'),
+        '--out',
+        join(dir, 'results'),
+      ],
       { env: env(join(dir, 'cache-a')) },
     );
     const result = JSON.parse(stdout);
     assert.equal(result.n, 33);
     assert.equal(result.unreadable.length, 1);
-    for (const key of ['top1', 'top2', 'macro_f1', 'ece']) assert.ok(result[key] >= 0 && result[key] <= 1, key);
+    for (const key of ['top1', 'top2', 'macro_f1', 'ece'])
+      assert.ok(result[key] >= 0 && result[key] <= 1, key);
     assert.ok(result.top2 >= result.top1);
     assert.equal(result.report.per_class.length, 11);
     assert.ok(result.per_source.length > 1);
@@ -87,20 +116,29 @@ describe('train, eval and predict through the CLI', { skip: data ? false : 'GOUR
   it('should predict the top three classes of image files and fail clearly on a bad one', async () => {
     const photo = join(dir, 'data', 'test', 'Rice', (await readdir(join(dir, 'data', 'test', 'Rice')))[0]!);
     const broken = join(dir, 'data', 'test', 'Bread', 'broken.jpg');
-    const args = [cli, 'predict', '--recipe', join(dir, 'tiny.yaml'), '--heads-dir', join(dir, 'heads-a'), '--json'];
+    const args = [
+      cli,
+      'predict',
+      '--recipe',
+      join(dir, 'tiny.yaml'),
+      '--heads-dir',
+      join(dir, 'heads-a'),
+      '--json',
+    ];
     const { stdout } = await run(process.execPath, [...args, photo], { env: env(join(dir, 'cache-a')) });
     const line = JSON.parse(stdout);
     assert.equal(line.top.length, 3);
-    assert.ok(line.top[0].confidence >= line.top[1].confidence && line.top[1].confidence >= line.top[2].confidence);
-    await assert.rejects(run(process.execPath, [...args, photo, broken], { env: env(join(dir, 'cache-a')) }), (error: {
-      code: number;
-      stdout: string;
-      stderr: string;
-    }) => {
-      assert.equal(error.code, 1);
-      assert.match(error.stderr, /broken\.jpg: image cannot be decoded/);
-      assert.equal(error.stdout.trim().split('\n').length, 1, 'the good photo is still classified');
-      return true;
-    });
+    assert.ok(
+      line.top[0].confidence >= line.top[1].confidence && line.top[1].confidence >= line.top[2].confidence,
+    );
+    await assert.rejects(
+      run(process.execPath, [...args, photo, broken], { env: env(join(dir, 'cache-a')) }),
+      (error: { code: number; stdout: string; stderr: string }) => {
+        assert.equal(error.code, 1);
+        assert.match(error.stderr, /broken\.jpg: image cannot be decoded/);
+        assert.equal(error.stdout.trim().split('\n').length, 1, 'the good photo is still classified');
+        return true;
+      },
+    );
   });
 });

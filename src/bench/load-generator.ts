@@ -84,9 +84,11 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   const started = performance.now();
   const within = () => sent < limit && performance.now() - started < durationMs;
 
-  const once = (item: LoadItem) =>
+  // Open loop times each request from when it was due, not from when it left: a late send (a busy event loop)
+  // is latency the client saw, and dropping it would be coordinated omission.
+  const once = (item: LoadItem, scheduledAt?: number) =>
     new Promise<void>((resolve) => {
-      const begin = performance.now();
+      const begin = scheduledAt ?? performance.now();
       const finish = (status: string) => {
         const ms = performance.now() - begin;
         statuses[status] = (statuses[status] ?? 0) + 1;
@@ -121,7 +123,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
       const due = started + sent * interval;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      const p = once(options.items[sent % options.items.length]!);
+      const p = once(options.items[sent % options.items.length]!, due);
       sent++;
       inFlight.add(p);
       void p.then(() => inFlight.delete(p));

@@ -1,0 +1,117 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  type BenchResult,
+  benchRecipe,
+  checkGoals,
+  formatSummary,
+  summariseResults,
+} from '../bench/index.js';
+import { loadRecipe, projectPath, shippedRecipes } from '../recipes/index.js';
+import type { Environment } from './environment.js';
+import { progressReporter } from './progress.js';
+import { dataDirFrom, storeOptions } from './store-options.js';
+
+const usage = `usage: gourmetgram bench (--recipe <file|name> | --all) [--seconds <n>] [--clients <n>] [--step-seconds <n>]
+                         [--target-ms <n>] [--photos <n>] [--no-siege] [--data <dir>] [--results <dir>]
+Measures each recipe: offline (test accuracy, model size, load time, inference latency batch 1 and throughput
+batch 8/32), then one real 'gourmetgram serve' replica: <clients> closed-loop clients for <seconds> s (our
+generator, then siege when installed), and open-loop fixed arrival rates up to saturation. Writes
+results/<recipe>/bench.json and capacity.json (read by 'gourmetgram cost'), then prints a side-by-side summary
+with ratios to the predecessor (results/bench-summary.json). Defaults: 60 s, 10 clients, p99 target 100 ms.`;
+
+export async function run(argv: string[], env: Environment): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      recipe: { type: 'string', multiple: true },
+      all: { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '60' },
+      clients: { type: 'string', default: '10' },
+      'step-seconds': { type: 'string' },
+      'target-ms': { type: 'string', default: '100' },
+      photos: { type: 'string', default: '200' },
+      'no-siege': { type: 'boolean', default: false },
+      data: { type: 'string' },
+      results: { type: 'string', default: projectPath('results') },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help || (!values.all && !values.recipe?.length)) {
+    process.stdout.write(`${usage}\n`);
+    return values.help ? 0 : 2;
+  }
+  const positive = (flag: string, text: string) => {
+    const value = Number(text);
+    if (!(Number.isFinite(value) && value > 0))
+      throw new Error(`--${flag} must be a positive number, not '${text}'`);
+    return value;
+  };
+  const seconds = positive('seconds', values.seconds);
+  const stepSeconds = values['step-seconds']
+    ? positive('step-seconds', values['step-seconds'])
+    : Math.max(5, Math.round(seconds / 4));
+  const names = values.all ? [...shippedRecipes] : values.recipe!;
+  const recipes = await Promise.all(names.map((n) => loadRecipe(n)));
+  const dataDir = dataDirFrom(values.data, env);
+  const childEnv: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(Object.entries(env.values).map(([k, v]) => [`GOURMETGRAM_${k}`, v])),
+    GOURMETGRAM_CACHE: env.cacheDir,
+    ...(env.modelMirror ? { GOURMETGRAM_MODEL_MIRROR: env.modelMirror } : {}),
+  };
+  const settings = {
+    recipes: names,
+    seconds,
+    clients: positive('clients', values.clients),
+    step_seconds: stepSeconds,
+    latency_target_ms: positive('target-ms', values['target-ms']),
+    photos: positive('photos', values.photos),
+    siege: !values['no-siege'],
+    data: dataDir,
+    results: values.results,
+  };
+  process.stderr.write(`${JSON.stringify({ msg: 'effective configuration', ...settings })}\n`);
+  const bars = new Map<string, (done: number, total: number) => void>();
+  const results: BenchResult[] = [];
+  for (const recipe of recipes)
+    results.push(
+      await benchRecipe({
+        recipe,
+        dataDir,
+        store: storeOptions(env),
+        env: childEnv,
+        seconds,
+        clients: settings.clients,
+        stepSeconds,
+        latencyTargetMs: settings.latency_target_ms,
+        photos: settings.photos,
+        useSiege: settings.siege,
+        outDir: join(values.results, recipe.name),
+        log: (line) => process.stderr.write(`${line}\n`),
+        onProgress: (stage, done, total) => {
+          if (!bars.has(stage)) bars.set(stage, progressReporter(stage));
+          bars.get(stage)!(done, total);
+        },
+      }),
+    );
+  // Single-recipe runs still compare against the predecessor's last saved results when there are some.
+  if (!results.some((r) => r.recipe === 'predecessor')) {
+    const saved = await readFile(join(values.results, 'predecessor', 'bench.json'), 'utf8').catch(
+      () => undefined,
+    );
+    if (saved) results.unshift(JSON.parse(saved) as BenchResult);
+  }
+  const summary = summariseResults(results);
+  const goals = checkGoals(results);
+  await writeFile(
+    join(values.results, 'bench-summary.json'),
+    `${JSON.stringify({ schema: 'gourmetgram.bench-summary/1', created: new Date().toISOString(), summary, goals }, null, 2)}\n`,
+  );
+  const mark = (met: boolean | null) => (met === null ? '?' : met ? 'met' : 'NOT met');
+  process.stdout.write(
+    `${formatSummary(summary)}\n\ngoals (issue 5):\n${goals.map((g) => `  [${mark(g.met)}] ${g.goal}: ${g.measured}`).join('\n')}\n` +
+      `wrote ${join(values.results, 'bench-summary.json')}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,53 @@
+import { parseArgs } from 'node:util';
+import { projectPath } from '../recipes/index.js';
+import { runStudy } from '../study/index.js';
+import type { Environment } from './environment.js';
+import { progressReporter } from './progress.js';
+import { dataDirFrom, storeOptions } from './store-options.js';
+
+const usage = `usage: gourmetgram study [--quick] [--serving-recipe <name>] [--data <dir>] [--out <dir>]
+Ablation: input resolution, flip TTA, head (softmax, MLP, softmax + neighbour memory), int8 vs fp32, ONNX Runtime
+graph optimisation and threads (accuracy on validation, test reported; backbone latency and throughput), then
+serving choices on the serving recipe's packaged model (inline vs workers, shrink-on-load, instances, batching).
+Writes <out>/study.json and study-pareto-{p99,throughput}.svg (out: results; --quick writes study-quick.*).
+Embeddings are cached, so reruns only time.`;
+
+export async function run(argv: string[], env: Environment): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      'serving-recipe': { type: 'string', default: 'latency' },
+      data: { type: 'string' },
+      out: { type: 'string', default: projectPath('results') },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const settings = {
+    quick: values.quick,
+    serving_recipe: values['serving-recipe'],
+    data: dataDirFrom(values.data, env),
+    out: values.out,
+  };
+  process.stderr.write(`${JSON.stringify({ msg: 'effective configuration', ...settings })}\n`);
+  const bars = new Map<string, (done: number, total: number) => void>();
+  const result = await runStudy({
+    dataDir: settings.data,
+    store: storeOptions(env),
+    quick: settings.quick,
+    servingRecipe: settings.serving_recipe,
+    outDir: settings.out,
+    log: (line) => process.stdout.write(`${line}\n`),
+    onProgress: (stage, done, total) => {
+      if (!bars.has(stage)) bars.set(stage, progressReporter(stage));
+      bars.get(stage)!(done, total);
+    },
+  });
+  process.stdout.write(`Pareto front (top-1 vs p99): ${result.pareto.p99.join(' | ')}\n`);
+  process.stdout.write(`Pareto front (top-1 vs throughput): ${result.pareto.throughput.join(' | ')}\n`);
+  return 0;
+}

@@ -1,0 +1,42 @@
+/** One measured configuration of the ablation. */
+export interface StudyRow {
+  /** The question the row answers (resolution, tta, head, precision, ort, decode, workers, batching, instances). */
+  readonly group: string;
+  readonly step: string;
+  readonly config: Readonly<Record<string, string | number | boolean>>;
+  /** Accuracy of this configuration, or of the model row it shares its model with (`accuracy_from`). */
+  readonly validation_top1: number;
+  readonly validation_macro_f1: number;
+  /** Reported, never used for choosing; absent in --quick runs. */
+  readonly test_top1?: number;
+  readonly test_macro_f1?: number;
+  readonly accuracy_from?: string;
+  /** inference: the backbone graph alone on preprocessed tensors; serving: in-process classifier, bytes in. */
+  readonly speed_kind: 'inference' | 'serving';
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  /** Images per second: batch 8 for inference rows, 8 concurrent callers for serving rows. */
+  readonly throughput: number;
+}
+
+/** results/study.json */
+export interface StudyResult {
+  readonly schema: 'gourmetgram.study/1';
+  readonly created: string;
+  readonly quick: boolean;
+  readonly machine: {
+    readonly cores: number;
+    readonly node: string;
+    readonly load_average: readonly number[];
+  };
+  readonly data: {
+    readonly root: string;
+    readonly train: number;
+    readonly validation: number;
+    readonly test: number;
+  };
+  readonly head: Readonly<Record<string, string | number | boolean>>;
+  readonly rows: readonly StudyRow[];
+  /** Labels of rows on the Pareto front: accuracy against p99 latency, and against throughput. */
+  readonly pareto: { readonly p99: readonly string[]; readonly throughput: readonly string[] };
+}

@@ -94,7 +94,7 @@ export function trainingSet(
   classes: number,
 ): TrainingSet {
   const features = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => features.set(r, i * width));
+  for (const [i, r] of rows.entries()) features.set(r, i * width);
   return { features, labels: Int32Array.from(items.map((i) => i.label)), width, classes };
 }
 

@@ -7,6 +7,7 @@ import {
   type GraphOptimizationLevel,
   loadBackboneSpec,
   type ModelStoreOptions,
+  type PackagedModel,
   preparePackagedModel,
   resolveBackbone,
 } from '../models/index.js';
@@ -156,7 +157,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   }
 
   const recipe = await loadRecipe(options.servingRecipe);
-  let packaged;
+  let packaged: PackagedModel;
   try {
     packaged = await preparePackagedModel(recipe.model, options.store);
   } catch (cause) {

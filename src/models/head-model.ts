@@ -1,3 +1,4 @@
+import { calibrationEpsilon } from './calibration.js';
 import { tensorNames } from './embedding-model.js';
 import type { NeighbourMemory } from './neighbour-memory.js';
 import {
@@ -24,6 +25,8 @@ export interface HeadWeights {
   readonly layers: readonly DenseLayer[];
   /** Optional nearest-neighbour memory blended with the layers' softmax. */
   readonly memory?: NeighbourMemory;
+  /** Temperature applied to the final probabilities (temperature scaling, fitted on validation). */
+  readonly temperature?: number;
 }
 
 // Opset 12 matches the zoo backbone, so the head can be appended without raising the model's opset.
@@ -53,8 +56,22 @@ export function buildHeadModel(head: HeadWeights): ModelProto {
     }
   });
   const classes = head.layers.at(-1)!.outputs;
-  if (head.memory) appendMemory(head.memory, current, classes, nodes, initializers);
-  else nodes.push(node('Softmax', [current], [tensorNames.probabilities], { axis: 1 }));
+  const calibrated = head.temperature !== undefined && head.temperature !== 1;
+  const output = calibrated ? 'probabilities_uncalibrated' : tensorNames.probabilities;
+  if (head.memory) appendMemory(head.memory, current, classes, output, nodes, initializers);
+  else nodes.push(node('Softmax', [current], [output], { axis: 1 }));
+  if (calibrated) {
+    initializers.push(
+      floatTensor('calibration_epsilon', [], [calibrationEpsilon]),
+      floatTensor('calibration_inverse_temperature', [], [1 / head.temperature!]),
+    );
+    nodes.push(
+      node('Add', [output, 'calibration_epsilon'], ['probabilities_shifted']),
+      node('Log', ['probabilities_shifted'], ['log_probabilities']),
+      node('Mul', ['log_probabilities', 'calibration_inverse_temperature'], ['calibrated_logits']),
+      node('Softmax', ['calibrated_logits'], [tensorNames.probabilities], { axis: 1 }),
+    );
+  }
   const first = head.layers[0]!;
   return newModel(
     {
@@ -78,6 +95,7 @@ function appendMemory(
   memory: NeighbourMemory,
   logits: string,
   classes: number,
+  output: string,
   nodes: NodeProto[],
   initializers: TensorProto[],
 ): void {
@@ -117,6 +135,6 @@ function appendMemory(
     node('MatMul', ['memory_attention', 'memory_labels'], ['memory_probabilities']),
     node('Mul', ['head_probabilities', 'head_share'], ['head_part']),
     node('Mul', ['memory_probabilities', 'memory_share'], ['memory_part']),
-    node('Add', ['head_part', 'memory_part'], [tensorNames.probabilities]),
+    node('Add', ['head_part', 'memory_part'], [output]),
   );
 }

@@ -1,5 +1,6 @@
 export * from './backbone-spec.js';
 export * from './backbone-store.js';
+export * from './calibration.js';
 export * from './dequantize.js';
 export * from './embedding-cache.js';
 export * from './embedding-model.js';

@@ -1,4 +1,5 @@
 import { normal, type Random, seededRandom, shuffle } from '../vision/random.js';
+import { calibrate } from './calibration.js';
 import type { DenseLayer, HeadWeights } from './head-model.js';
 import {
   blend,
@@ -106,13 +107,17 @@ export function predictHead(head: HeadWeights, features: Float32Array, width: nu
   });
   for (let i = 0; i < n; i++) softmaxInPlace(current, i * currentWidth, currentWidth);
   const memory = head.memory;
-  if (!memory) return current;
-  const similarities = cosineSimilarities(unitRows(features, width), memoryBankUnit(memory), width);
-  return blend(
-    current,
-    memoryProbabilities(similarities, memory.labels, currentWidth, memory.temperature),
-    memory.weight,
-  );
+  if (memory) {
+    const similarities = cosineSimilarities(unitRows(features, width), memoryBankUnit(memory), width);
+    current = blend(
+      current,
+      memoryProbabilities(similarities, memory.labels, currentWidth, memory.temperature),
+      memory.weight,
+    );
+  }
+  return head.temperature !== undefined && head.temperature !== 1
+    ? calibrate(current, currentWidth, head.temperature)
+    : current;
 }
 
 /** W' = W / std, b' = b − W·(mean / std): the same function of raw inputs as W on standardised ones. */

@@ -8,6 +8,7 @@ import {
   blend,
   buildEmbeddingModel,
   buildHeadModel,
+  calibrate,
   cosineSimilarities,
   countParameters,
   createOnnxSession,
@@ -16,6 +17,7 @@ import {
   EmbeddingCache,
   encodeModel,
   extractEmbeddings,
+  fitTemperature,
   type HeadCard,
   type HeadHyperParameters,
   type HeadWeights,
@@ -177,11 +179,33 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
     log(
       `memory temperature=${row.temperature} weight=${row.weight}: validation top-1 ${fmt(row.validation_top1)} macro-F1 ${fmt(row.validation_macro_f1)}`,
     );
+  const useMemory = memoryChoice !== undefined && memoryChoice.weight > 0;
+  // Temperature scaling is fitted on validation with the train-only head (and train-only memory), like the rest.
+  const trainOnlyHead: HeadWeights = {
+    ...searchedHeads[search.indexOf(best)]!,
+    ...(useMemory ? { memory: buildMemory(train, trainEmb.embeddings, width, memoryChoice) } : {}),
+  };
+  const validationProbabilities = predictHead(trainOnlyHead, validationCentre.features, width);
+  const temperature = fitTemperature(validationProbabilities, validationCentre.labels, classes);
+  const eceBefore = classificationReport(
+    validationProbabilities,
+    validationCentre.labels,
+    dataset.classes,
+  ).ece;
+  const eceAfter = classificationReport(
+    calibrate(validationProbabilities, classes, temperature),
+    validationCentre.labels,
+    dataset.classes,
+  ).ece;
+  log(
+    `calibration: temperature ${temperature.toFixed(3)}, validation ECE ${eceBefore.toFixed(3)} → ${eceAfter.toFixed(3)}`,
+  );
   const layers = trainHead(refitSet, params);
-  const head: HeadWeights =
-    memoryChoice && memoryChoice.weight > 0
+  const head: HeadWeights = {
+    ...layers,
+    temperature,
+    ...(useMemory
       ? {
-          ...layers,
           memory: buildMemory(
             [...train, ...validation],
             [...trainEmb.embeddings, ...validationEmb.embeddings],
@@ -189,8 +213,9 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
             memoryChoice,
           ),
         }
-      : layers;
-  const chosenValidation = memoryChoice && memoryChoice.weight > 0 ? memoryChoice : best;
+      : {}),
+  };
+  const chosenValidation = useMemory ? memoryChoice : best;
   const testReport = evaluateHead(
     head,
     toTrainingSet(test, testEmb.embeddings, width, classes, 'centre'),
@@ -220,6 +245,7 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
       ...params,
       augment_views: training.augment_views,
       refit_on: 'train+validation',
+      temperature,
       memory: head.memory
         ? {
             temperature: head.memory.temperature,
@@ -241,6 +267,8 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
       n: validationCentre.labels.length,
       top1: chosenValidation.validation_top1,
       macro_f1: chosenValidation.validation_macro_f1,
+      ece_uncalibrated: eceBefore,
+      ece: eceAfter,
     },
     test: {
       n: testReport.n,

@@ -101,7 +101,7 @@ describe('packaged model', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL_MIRROR
       temperature: 0.05,
       weight: 0.4,
     };
-    const withMemory = { ...head, memory };
+    const withMemory = { ...head, memory, temperature: 1.7 };
     const packaged = await createOnnxSession(
       encodeModel(
         packageModel(backbone, spec, buildHeadModel(withMemory), {

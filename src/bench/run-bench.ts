@@ -87,27 +87,15 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
     let siege: SiegeRun | null = null;
     if (options.useSiege && (await siegeAvailable())) {
       log(`[${recipe.name}] siege -c ${options.clients} -t ${options.seconds}S`);
-      const sampler = startResourceSampler(server.pid, samplingMs);
-      const { command, summary } = await runSiege({
-        url,
-        photoPaths: photos.map((p) => p.path),
-        clients: options.clients,
-        seconds: options.seconds,
-      });
-      siege = {
-        command,
-        transactions: summary.transactions,
-        availability: summary.availability / 100,
-        elapsed_s: summary.elapsed_time,
-        response_time_ms: summary.response_time * 1000,
-        transaction_rate: summary.transaction_rate,
-        failed_transactions: summary.failed_transactions,
-        longest_transaction_ms: summary.longest_transaction * 1000,
-        resources: await sampler.stop(),
-      };
-      log(
-        `[${recipe.name}]   siege: availability ${(siege.availability * 100).toFixed(2)}%, response ${siege.response_time_ms.toFixed(0)} ms, ${siege.transaction_rate.toFixed(1)} trans/s`,
-      );
+      try {
+        siege = await siegeRun(server, url, photos, options);
+        log(
+          `[${recipe.name}]   siege: availability ${(siege.availability * 100).toFixed(2)}%, response ${siege.response_time_ms.toFixed(0)} ms, ${siege.transaction_rate.toFixed(1)} trans/s`,
+        );
+      } catch (error) {
+        // The independent client failing is a finding to print, not a reason to lose our own measurements.
+        log(`[${recipe.name}]   siege failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
     } else if (options.useSiege)
       log(`[${recipe.name}] siege is not installed; skipping the independent client`);
     const steps: RateStep[] = [];
@@ -150,6 +138,37 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
   } finally {
     await server.stop();
   }
+}
+
+async function siegeRun(
+  server: ServeProcess,
+  url: string,
+  photos: readonly { path: string }[],
+  options: BenchOptions,
+): Promise<SiegeRun> {
+  const sampler = startResourceSampler(server.pid, samplingMs);
+  const ran = await runSiege({
+    url,
+    photoPaths: photos.map((p) => p.path),
+    clients: options.clients,
+    seconds: options.seconds,
+  }).catch(async (error: unknown) => {
+    await sampler.stop();
+    throw error;
+  });
+  const resources = await sampler.stop();
+  const { command, summary } = ran;
+  return {
+    command,
+    transactions: summary.transactions,
+    availability: summary.availability / 100,
+    elapsed_s: summary.elapsed_time,
+    response_time_ms: summary.response_time * 1000,
+    transaction_rate: summary.transaction_rate,
+    failed_transactions: summary.failed_transactions,
+    longest_transaction_ms: summary.longest_transaction * 1000,
+    resources,
+  };
 }
 
 async function closedLoop(

@@ -13,12 +13,13 @@ import { renderContactSheet } from '../report/contact-sheet.js';
 import type { VerbRunner } from './main.js';
 import { progressReporter } from './progress.js';
 
-const usage = `usage: gourmetgram analyse --recipe <name|file> --data <dir> [--split test] [--out results/error-analysis] [--heads-dir models/heads]
+const usage = `usage: gourmetgram analyse --recipe <name|file> --data <dir> [--split test] [--out results/error-analysis/<recipe>] [--heads-dir models/heads]
        [--small-side 256] [--dark 80] [--bright 170]
 
 Scores a split with the recipe's packaged model and writes error-analysis.json (confused pairs, top-1 by
 source, by class × source and by slice), error-analysis.html and two contact sheets (lowest-confidence correct,
-highest-confidence wrong) under --out. --data defaults to GOURMETGRAM_DATA.
+highest-confidence wrong) under --out (one folder per recipe by default, so the recipes can be compared).
+--data defaults to GOURMETGRAM_DATA.
 `;
 
 const splits: readonly Split[] = ['train', 'validation', 'test'];
@@ -30,7 +31,7 @@ export const run: VerbRunner = async (argv, env) => {
       recipe: { type: 'string' },
       data: { type: 'string' },
       split: { type: 'string', default: 'test' },
-      out: { type: 'string', default: 'results/error-analysis' },
+      out: { type: 'string' },
       'heads-dir': { type: 'string' },
       'small-side': { type: 'string', default: String(defaultSliceThresholds.smallSide) },
       dark: { type: 'string', default: String(defaultSliceThresholds.dark) },
@@ -58,8 +59,9 @@ export const run: VerbRunner = async (argv, env) => {
   if (!Object.values(thresholds).every((v) => Number.isFinite(v) && v > 0))
     throw new Error('--small-side, --dark and --bright must be positive numbers');
   const recipe = await loadRecipe(values.recipe);
+  const out = values.out ?? join('results/error-analysis', recipe.name);
   process.stderr.write(
-    `analyse: ${JSON.stringify({ recipe: recipe.name, data: resolve(data), split, out: values.out, thresholds })}\n`,
+    `analyse: ${JSON.stringify({ recipe: recipe.name, data: resolve(data), split, out, thresholds })}\n`,
   );
   const result = await runErrorAnalysis(recipe, {
     data: resolve(data),
@@ -70,7 +72,7 @@ export const run: VerbRunner = async (argv, env) => {
     thresholds,
     onProgress: progressReporter('score'),
   });
-  await mkdir(values.out, { recursive: true });
+  await mkdir(out, { recursive: true });
   const caption = (o: ExampleOutcome): string[] => [
     `${o.label} → ${o.predicted}`,
     `p ${o.confidence.toFixed(2)} · ${o.source}`,
@@ -84,7 +86,7 @@ export const run: VerbRunner = async (argv, env) => {
   await Promise.all(
     Object.entries(sheets).map(async ([title, file], i) =>
       writeFile(
-        join(values.out, file),
+        join(out, file),
         await renderContactSheet(
           lists[i]!.map((o) => ({ image: join(result.data, o.file), lines: caption(o) })),
           { title },
@@ -92,8 +94,8 @@ export const run: VerbRunner = async (argv, env) => {
       ),
     ),
   );
-  await writeFile(join(values.out, 'error-analysis.json'), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(join(values.out, 'error-analysis.html'), renderErrorAnalysisHtml(result, sheets));
+  await writeFile(join(out, 'error-analysis.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(out, 'error-analysis.html'), renderErrorAnalysisHtml(result, sheets));
   const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
   process.stdout.write(
     `${result.summary.n} photos, top-1 ${pct(result.summary.top1)}\n` +
@@ -103,7 +105,7 @@ export const run: VerbRunner = async (argv, env) => {
         .slice(0, 5)
         .map((p) => `${p.true}→${p.predicted} ${p.count}`)
         .join(', ')}\n` +
-      `wrote ${join(values.out, 'error-analysis.json')}, error-analysis.html and two contact sheets\n`,
+      `wrote ${join(out, 'error-analysis.json')}, error-analysis.html and two contact sheets\n`,
   );
   return 0;
 };

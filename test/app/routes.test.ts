@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { appDefaults } from '../../src/app/index.js';
 import type { LocalClassifier } from '../../src/inference/index.js';
 import { createTestClassifier, foodPhoto, generatedPhoto } from './fixtures.js';
 import { countRows, type Harness, listFiles, startHarness, upload, type Visitor, visit } from './harness.js';
@@ -83,6 +84,26 @@ describe('upload', () => {
     assert.ok(body.top.length >= 3);
     assert.equal(body.top[0].category, body.category);
     assert.equal(body.url, `/photos/${body.id}`);
+  });
+
+  it('should say "not sure" exactly when the confidence is under the threshold, with the runner-ups', async () => {
+    // Photo 85 (a Seafood photo) scores 0.34 with food11-latency v3, photo 0 scores high; the assertions follow
+    // the confidence the app returns, so another head changes which branch runs, not whether the test holds.
+    for (const index of [0, 85]) {
+      const body = (await upload(h.app, undefined, await foodPhoto(index), { json: true })).json();
+      const page = (await h.app.inject({ url: body.url })).body;
+      const unsure = body.confidence < appDefaults.lowConfidence;
+      assert.equal(
+        page.includes('<p class="eyebrow">Not sure</p>'),
+        unsure,
+        `photo ${index}: ${body.confidence}`,
+      );
+      assert.equal(page.includes('<details class="correct" open>'), unsure);
+      if (unsure) {
+        assert.ok(page.includes(`>${body.category}</a>?</h1>`));
+        assert.ok(page.includes(`It could also be <strong>${body.top[1].category}</strong>`));
+      }
+    }
   });
 
   it('should store the photo with orientation applied and no metadata, plus a thumbnail', async () => {

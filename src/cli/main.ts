@@ -31,8 +31,14 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRu
     load: () => import('./serve.js'),
   },
   app: { summary: 'run the GourmetGram web app (upload, browse, correct)', load: () => import('./app.js') },
-  bench: { summary: 'measure recipes offline and under load beside the predecessor', load: () => import('./bench.js') },
-  study: { summary: 'ablation study: accuracy and speed per choice, Pareto front', load: () => import('./study.js') },
+  bench: {
+    summary: 'measure recipes offline and under load beside the predecessor',
+    load: () => import('./bench.js'),
+  },
+  study: {
+    summary: 'ablation study: accuracy and speed per choice, Pareto front',
+    load: () => import('./study.js'),
+  },
 };
 
 async function main(argv: string[]): Promise<number> {

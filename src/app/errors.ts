@@ -1,14 +1,7 @@
+import { CodedError } from '../core/index.js';
+
 /** Errors of the web app. Each has a stable `code` and the HTTP status the app answers with. */
-export class AppError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
-  constructor(code: string, statusCode: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.statusCode = statusCode;
-  }
-}
+export class AppError extends CodedError {}
 
 export class PhotoNotFoundError extends AppError {
   constructor(id: string) {

@@ -1,7 +1,7 @@
+import { CodedError } from '../core/index.js';
+
 /** Errors of classification. Each has a stable `code` and the HTTP status a server should answer with. */
-export class InferenceError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
+export class InferenceError extends CodedError {
   /** Seconds a client should wait before retrying, for 429/503 answers. */
   readonly retryAfter: number | undefined;
   constructor(
@@ -10,10 +10,7 @@ export class InferenceError extends Error {
     message: string,
     options?: { cause?: unknown; retryAfter?: number },
   ) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.statusCode = statusCode;
+    super(code, statusCode, message, options);
     this.retryAfter = options?.retryAfter;
   }
 }

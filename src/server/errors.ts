@@ -1,14 +1,7 @@
+import { CodedError } from '../core/index.js';
+
 /** Errors of the HTTP layer. Each has a stable `code` and its HTTP `statusCode`. */
-export class ServerError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
-  constructor(code: string, statusCode: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.statusCode = statusCode;
-  }
-}
+export class ServerError extends CodedError {}
 
 export class NotFoundError extends ServerError {
   constructor(what: string) {

@@ -1,14 +1,7 @@
+import { CodedError } from '../core/index.js';
+
 /** Errors raised while reading an image. Each has a stable `code` and the HTTP status a server should answer. */
-export class ImageError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
-  constructor(code: string, statusCode: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.statusCode = statusCode;
-  }
-}
+export class ImageError extends CodedError {}
 
 /** The bytes are not JPEG, PNG or WebP (SVG and every other format included). */
 export class UnsupportedImageTypeError extends ImageError {

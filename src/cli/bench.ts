@@ -15,6 +15,7 @@ import { dataDirFrom, storeOptions } from './store-options.js';
 
 const usage = `usage: gourmetgram bench (--recipe <file|name> | --all) [--seconds <n>] [--clients <n>] [--step-seconds <n>]
                          [--target-ms <n>] [--photos <n>] [--no-siege] [--data <dir>] [--results <dir>]
+   or: gourmetgram bench --summary   (the side-by-side table from saved results, measuring nothing)
 Measures each recipe: offline (test accuracy, model size, load time, inference latency batch 1 and throughput
 batch 8/32), then one real 'gourmetgram serve' replica: <clients> closed-loop clients for <seconds> s (our
 generator, then siege when installed), and open-loop fixed arrival rates up to saturation. Writes
@@ -33,12 +34,13 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       'target-ms': { type: 'string', default: '100' },
       photos: { type: 'string', default: '200' },
       'no-siege': { type: 'boolean', default: false },
+      summary: { type: 'boolean', default: false },
       data: { type: 'string' },
       results: { type: 'string', default: projectPath('results') },
       help: { type: 'boolean' },
     },
   });
-  if (values.help || (!values.all && !values.recipe?.length)) {
+  if (values.help || (!values.all && !values.recipe?.length && !values.summary)) {
     process.stdout.write(`${usage}\n`);
     return values.help ? 0 : 2;
   }
@@ -52,9 +54,9 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   const stepSeconds = values['step-seconds']
     ? positive('step-seconds', values['step-seconds'])
     : Math.max(5, Math.round(seconds / 4));
-  const names = values.all ? [...shippedRecipes] : values.recipe!;
+  const names = values.summary ? [] : values.all ? [...shippedRecipes] : values.recipe!;
   const recipes = await Promise.all(names.map((n) => loadRecipe(n)));
-  const dataDir = dataDirFrom(values.data, env);
+  const dataDir = values.summary ? '' : dataDirFrom(values.data, env);
   const childEnv: NodeJS.ProcessEnv = {
     ...Object.fromEntries(Object.entries(env.values).map(([k, v]) => [`GOURMETGRAM_${k}`, v])),
     GOURMETGRAM_CACHE: env.cacheDir,
@@ -95,15 +97,16 @@ export async function run(argv: string[], env: Environment): Promise<number> {
         },
       }),
     );
-  // Single-recipe runs still compare against the predecessor's last saved results when there are some.
-  if (!results.some((r) => r.recipe === 'predecessor')) {
-    const saved = await readFile(join(values.results, 'predecessor', 'bench.json'), 'utf8').catch(
-      () => undefined,
-    );
-    if (saved) results.unshift(JSON.parse(saved) as BenchResult);
+  // Recipes not measured in this run are compared from their last saved results, in the shipped order.
+  const measured = new Map(results.map((r) => [r.recipe, r]));
+  const table: BenchResult[] = [];
+  for (const name of [...shippedRecipes, ...results.map((r) => r.recipe)]) {
+    if (table.some((r) => r.recipe === name)) continue;
+    const saved = measured.get(name) ?? (await readSaved(values.results, name));
+    if (saved) table.push(saved);
   }
-  const summary = summariseResults(results);
-  const goals = checkGoals(results);
+  const summary = summariseResults(table);
+  const goals = checkGoals(table);
   await writeFile(
     join(values.results, 'bench-summary.json'),
     `${JSON.stringify({ schema: 'gourmetgram.bench-summary/1', created: new Date().toISOString(), summary, goals }, null, 2)}\n`,
@@ -114,4 +117,11 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       `wrote ${join(values.results, 'bench-summary.json')}\n`,
   );
   return 0;
+}
+
+async function readSaved(resultsDir: string, recipe: string): Promise<BenchResult | undefined> {
+  const text = await readFile(join(resultsDir, recipe, 'bench.json'), 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  const parsed = JSON.parse(text) as BenchResult;
+  return parsed.schema === 'gourmetgram.bench/1' ? parsed : undefined;
 }

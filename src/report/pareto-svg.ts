@@ -19,7 +19,9 @@ export function paretoSvg(options: ParetoChartOptions): string {
   const front = paretoFront(points, options.better);
   const xs = points.map((p) => p.other);
   const ys = points.map((p) => p.accuracy * 100);
-  const [x0, x1] = padRange(Math.min(...xs, 0), Math.max(...xs, 1));
+  const [xLow, x1] = padRange(Math.min(...xs, 0), Math.max(...xs, 1));
+  // Latency and throughput are never negative: the axis starts at zero rather than at the padding.
+  const x0 = Math.max(0, xLow);
   const [y0, y1] = padRange(Math.min(...ys, 100), Math.max(...ys, 0));
   const sx = (v: number) => m.left + ((v - x0) / (x1 - x0)) * (width - m.left - m.right);
   const sy = (v: number) => height - m.bottom - ((v - y0) / (y1 - y0)) * (height - m.top - m.bottom);

@@ -9,15 +9,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateLoad, type LoadItem, type LoadResult } from '../src/bench/load-generator.js';
 import { type ResourceSample, startResourceSampler } from '../src/bench/resource-sampler.js';
-import { loadRecipe, projectPath } from '../src/recipes/index.js';
 import {
-  loadPhotos,
-  prepareRepository,
-  type ServerProcess,
+  loadTestPhotos,
+  prepareServeRepository,
+  type ServeProcess,
   startServeProcess,
-  upscale12mp,
-  writeRecipeCopy,
-} from './serve-setup.js';
+} from '../src/bench/serve-process.js';
+import { loadRecipe, projectPath } from '../src/recipes/index.js';
+import { upscale12mp } from './twelve-megapixel.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,17 +33,12 @@ if (!dataDir) throw new Error('set GOURMETGRAM_DATA to a Food-11 folder (with te
 const cacheDir = env.GOURMETGRAM_CACHE ?? projectPath('.cache', 'gourmetgram');
 const recipe = await loadRecipe(values.recipe);
 const seconds = Number(values.seconds);
-const { repository, standIn } = await prepareRepository(recipe, {
+const repository = await prepareServeRepository(recipe, {
   mirrorDir: env.GOURMETGRAM_MODEL_MIRROR,
   cacheDir,
 });
-if (standIn)
-  process.stdout.write(
-    `note: no trained head models/heads/${recipe.model.head}; timing a zero-weight stand-in\n`,
-  );
-const photos = await loadPhotos(dataDir, Number(values.photos));
+const photos = await loadTestPhotos(dataDir, Number(values.photos));
 const big = await upscale12mp(photos, 6);
-const recipePath = await writeRecipeCopy(recipe);
 
 async function batchTotals(url: string): Promise<{ sum: number; count: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -63,7 +57,7 @@ interface Row {
 }
 
 async function measure(
-  server: ServerProcess,
+  server: ServeProcess,
   label: string,
   items: readonly LoadItem[],
   shape: {
@@ -92,11 +86,11 @@ async function measure(
 
 const colds: number[] = [];
 for (let i = 0; i < 3; i++) {
-  const probe = await startServeProcess(recipePath, repository, env);
+  const probe = await startServeProcess(recipe, repository, env);
   colds.push(probe.coldStartMs);
   await probe.stop();
 }
-const server = await startServeProcess(recipePath, repository, env);
+const server = await startServeProcess(recipe, repository, env);
 const rows: Row[] = [];
 try {
   await generateLoad({ url: `${server.url}/predict`, items: photos, concurrency: 4, requests: 100 });
@@ -124,7 +118,7 @@ try {
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const lines = [
   `recipe ${recipe.name} (${recipe.model.backbone} ${recipe.model.precision} ${recipe.model.input_size}px; instances ${recipe.serving.instances}, ` +
-    `intra_op ${recipe.serving.intra_op_threads}, max_batch ${recipe.serving.max_batch_size}, delay ${recipe.serving.max_queue_delay_ms} ms)${standIn ? ' [stand-in head]' : ''}`,
+    `intra_op ${recipe.serving.intra_op_threads}, max_batch ${recipe.serving.max_batch_size}, delay ${recipe.serving.max_queue_delay_ms} ms)`,
   `cold start to ready: ${colds.map((c) => `${Math.round(c)} ms`).join(', ')} (spawn → ready line, 3 runs)`,
   '',
   'run                       req/s    p50 ms   p95 ms   p99 ms  batch  CPU cores  peak RSS MB  answers',
@@ -146,7 +140,6 @@ const result = {
   recipe: recipe.name,
   created: new Date().toISOString(),
   machine: { cores: (await import('node:os')).cpus().length, node: process.version },
-  stand_in_head: standIn,
   serving: recipe.serving,
   photos: photos.length,
   cold_start_ms: colds,

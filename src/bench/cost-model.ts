@@ -23,16 +23,25 @@ export interface Load {
   readonly clients: ArrayLike<number>;
 }
 
-/** Autoscaler settings (the same object the rendered HPA and ScaledObject are made from). */
+/**
+ * What the model needs of an autoscaler. The deploy layer's ScalingPolicy extends it, and one object feeds both
+ * the rendered HPA/ScaledObject and this model, so the two cannot drift apart.
+ */
 export interface Autoscaler {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly metric: 'cpu' | 'inflight' | 'queue_depth';
+  /** Percent of the CPU request for cpu; requests per replica for inflight and queue_depth. */
   readonly target: number;
+  /** Kubernetes HPA: how often desired replicas are recomputed (kube-controller-manager default 15 s). */
   readonly syncPeriodS: number;
+  /** Kubernetes HPA: ratios within 1 ± tolerance change nothing (default 0.1). */
   readonly tolerance: number;
+  /** Scale-up: at most max(+pods, +percent %) per period (HPA default policy: 4 pods or 100 % per 15 s). */
   readonly scaleUp: { readonly pods: number; readonly percent: number; readonly stabilisationS: number };
+  /** Scale-down: the highest recommendation of the last stabilisationS seconds wins (the recipe's delay). */
   readonly scaleDown: { readonly stabilisationS: number };
+  /** KEDA: how often triggers are polled, and how long all triggers must be idle before scaling to zero. */
   readonly keda: { readonly pollingIntervalS: number; readonly cooldownS: number };
 }
 

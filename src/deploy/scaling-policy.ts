@@ -1,3 +1,4 @@
+import type { Autoscaler } from '../bench/cost-model.js';
 import type { Recipe } from '../recipes/index.js';
 
 /**
@@ -5,27 +6,9 @@ import type { Recipe } from '../recipes/index.js';
  * manifests and the model of them cannot drift apart. Values not in the recipe are Kubernetes' and KEDA's
  * documented defaults, written out explicitly so that a cluster's defaults changing does not change our behaviour.
  */
-export interface ScalingPolicy {
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  readonly metric: 'cpu' | 'inflight' | 'queue_depth';
-  /** Percent of the CPU request for cpu; requests per replica for inflight and queue_depth. */
-  readonly target: number;
-  /** Kubernetes HPA: how often desired replicas are recomputed (kube-controller-manager default 15 s). */
-  readonly syncPeriodS: number;
-  /** Kubernetes HPA: ratios within 1 ± tolerance change nothing (default 0.1). */
-  readonly tolerance: number;
-  /** Scale-up: at most max(+pods, +percent %) per period (HPA default policy: 4 pods or 100 % per 15 s). */
-  readonly scaleUp: {
-    readonly pods: number;
-    readonly percent: number;
-    readonly periodS: number;
-    readonly stabilisationS: number;
-  };
-  /** Scale-down: the highest recommendation of the last stabilisationS seconds wins (the recipe's delay). */
-  readonly scaleDown: { readonly percent: number; readonly periodS: number; readonly stabilisationS: number };
-  /** KEDA: how often triggers are polled, and how long all triggers must be idle before scaling to zero. */
-  readonly keda: { readonly pollingIntervalS: number; readonly cooldownS: number };
+export interface ScalingPolicy extends Autoscaler {
+  readonly scaleUp: Autoscaler['scaleUp'] & { readonly periodS: number };
+  readonly scaleDown: Autoscaler['scaleDown'] & { readonly percent: number; readonly periodS: number };
 }
 
 /** The recipe's autoscaling section made explicit; a recipe without one runs min = max = 1 replica. */

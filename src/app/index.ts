@@ -8,4 +8,5 @@ export { escapeHtml, html, raw, SafeHtml } from './html.js';
 export { type Correction, type Page, type Photo, PhotoRepository } from './photo-repository.js';
 export { PhotoService } from './photo-service.js';
 export { RateLimiter } from './rate-limiter.js';
+export { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
 export { type AppConfig, type RunningApp, startApp } from './start-app.js';

@@ -8,6 +8,7 @@ import { buildApp } from './app.js';
 import type { AppOptions } from './app-context.js';
 import { FolderBlobStore } from './blob-store.js';
 import { type DatabaseHandle, openDatabase } from './database.js';
+import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
 
 export interface AppConfig {
   readonly port: number;
@@ -20,6 +21,8 @@ export interface AppConfig {
   /** An Open Inference Protocol v2 server to classify with, instead of the in-process pool. */
   readonly inferenceUrl?: string | undefined;
   readonly inferenceModel?: string | undefined;
+  /** An S3-compatible bucket for photo bytes, instead of <dataDir>/blobs. */
+  readonly s3?: S3BlobStoreOptions | undefined;
   readonly adminToken?: string | undefined;
   readonly secret?: string | undefined;
   readonly logLevel: string;
@@ -50,7 +53,7 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
     const app = await buildApp({
       classifier,
       database,
-      blobs: new FolderBlobStore(join(dataDir, 'blobs')),
+      blobs: config.s3 ? new S3BlobStore(config.s3) : new FolderBlobStore(join(dataDir, 'blobs')),
       adminToken: config.adminToken,
       secret: config.secret,
       maxUploadBytes: config.recipe.serving.max_body_bytes,

@@ -6,10 +6,12 @@ import { storeOptions } from './store-options.js';
 
 const usage = `usage: gourmetgram app [--port <p>] [--host <h>] [--data-dir <dir>] [--recipe <file|name>]
                        [--database-url <postgres://…>] [--inference-url <http://…>] [--inference-model <name>]
+                       [--s3-endpoint <http://…> --s3-bucket <name>]
 Runs the GourmetGram web app (defaults: port 3000, ./data, recipe latency, SQLite, in-process classifier).
 Environment: GOURMETGRAM_PORT, GOURMETGRAM_DATA_DIR, GOURMETGRAM_DATABASE_URL, GOURMETGRAM_INFERENCE_URL,
-GOURMETGRAM_INFERENCE_MODEL, GOURMETGRAM_ADMIN_TOKEN (enables admin actions), GOURMETGRAM_APP_SECRET (CSRF key
-shared by replicas).`;
+GOURMETGRAM_INFERENCE_MODEL, GOURMETGRAM_S3_ENDPOINT, GOURMETGRAM_S3_BUCKET, GOURMETGRAM_S3_ACCESS_KEY,
+GOURMETGRAM_S3_SECRET_KEY, GOURMETGRAM_S3_REGION (photos in that bucket, not <data-dir>/blobs),
+GOURMETGRAM_ADMIN_TOKEN (enables admin actions), GOURMETGRAM_APP_SECRET (CSRF key shared by replicas).`;
 
 export async function run(argv: string[], env: Environment): Promise<number> {
   const { values } = parseArgs({
@@ -23,6 +25,8 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       'inference-url': { type: 'string' },
       'inference-model': { type: 'string' },
       'heads-dir': { type: 'string' },
+      's3-endpoint': { type: 'string' },
+      's3-bucket': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -33,6 +37,19 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   const port = Number(values.port ?? env.values.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port ${values.port} is not a port`);
+  const s3Endpoint = values['s3-endpoint'] ?? env.values.S3_ENDPOINT;
+  const s3Bucket = values['s3-bucket'] ?? env.values.S3_BUCKET;
+  if (Boolean(s3Endpoint) !== Boolean(s3Bucket)) throw new Error('--s3-endpoint and --s3-bucket go together');
+  const s3 =
+    s3Endpoint && s3Bucket
+      ? {
+          endpoint: s3Endpoint,
+          bucket: s3Bucket,
+          accessKey: env.values.S3_ACCESS_KEY ?? '',
+          secretKey: env.values.S3_SECRET_KEY ?? '',
+          region: env.values.S3_REGION,
+        }
+      : undefined;
   const recipe = await loadRecipe(values.recipe ?? env.values.RECIPE ?? 'latency');
   const config = {
     port,
@@ -43,6 +60,7 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     databaseUrl: values['database-url'] ?? env.values.DATABASE_URL,
     inferenceUrl: values['inference-url'] ?? env.values.INFERENCE_URL,
     inferenceModel: values['inference-model'] ?? env.values.INFERENCE_MODEL,
+    s3,
     adminToken: env.values.ADMIN_TOKEN,
     secret: env.values.APP_SECRET,
     logLevel: env.logLevel,
@@ -54,6 +72,7 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       host: config.host,
       data_dir: config.dataDir,
       recipe: recipe.name,
+      blobs: s3 ? `s3 ${s3.endpoint}/${s3.bucket}` : 'folder',
       database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite',
       classifier: config.inferenceUrl ? `remote ${config.inferenceUrl}` : `in-process ${recipe.serving.mode}`,
       admin: config.adminToken ? 'enabled' : 'disabled',

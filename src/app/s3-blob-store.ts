@@ -76,36 +76,70 @@ export class S3BlobStore implements BlobStore {
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d{3}/, '');
-    const date = now.slice(0, 8);
     const headers: Record<string, string> = {
       host: this.endpoint.host,
       'x-amz-content-sha256': sha256Hex(body ?? ''),
       'x-amz-date': now,
       ...extra,
     };
-    const names = Object.keys(headers).sort();
-    const canonicalRequest = [
+    const { authorization } = signatureV4({
       method,
       path,
-      '',
-      ...names.map((n) => `${n}:${String(headers[n]).trim()}`),
-      '',
-      names.join(';'),
-      headers['x-amz-content-sha256'],
-    ].join('\n');
-    const scope = `${date}/${this.region}/s3/aws4_request`;
-    const toSign = ['AWS4-HMAC-SHA256', now, scope, sha256Hex(canonicalRequest)].join('\n');
-    let signingKey = hmac(`AWS4${this.options.secretKey}`, date);
-    for (const part of [this.region, 's3', 'aws4_request']) signingKey = hmac(signingKey, part);
-    const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');
+      headers,
+      region: this.region,
+      service: 's3',
+      accessKey: this.options.accessKey,
+      secretKey: this.options.secretKey,
+    });
     const { host: _host, ...sent } = headers; // fetch sets Host itself and refuses it as a header
     return fetch(new URL(path, this.endpoint), {
       method,
       headers: {
         ...sent,
-        authorization: `AWS4-HMAC-SHA256 Credential=${this.options.accessKey}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`,
+        authorization,
       },
       ...(body ? { body } : {}),
     });
   }
+}
+
+export interface SignatureV4Input {
+  readonly method: string;
+  /** The URI-encoded path; the query string is empty for every request this store makes. */
+  readonly path: string;
+  /** Lower-case names; must hold host, x-amz-date and x-amz-content-sha256. All are signed. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly region: string;
+  readonly service: string;
+  readonly accessKey: string;
+  readonly secretKey: string;
+}
+
+/** AWS Signature Version 4 (header form), a pure function of the request. */
+export function signatureV4(input: SignatureV4Input): { signature: string; authorization: string } {
+  const { headers } = input;
+  const stamp = headers['x-amz-date'];
+  const payloadHash = headers['x-amz-content-sha256'];
+  if (!stamp || !payloadHash || !headers.host)
+    throw new Error('bug: SigV4 needs host, x-amz-date, x-amz-content-sha256');
+  const names = Object.keys(headers).sort();
+  const canonicalRequest = [
+    input.method,
+    input.path,
+    '',
+    ...names.map((n) => `${n}:${String(headers[n]).trim()}`),
+    '',
+    names.join(';'),
+    payloadHash,
+  ].join('\n');
+  const date = stamp.slice(0, 8);
+  const scope = `${date}/${input.region}/${input.service}/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', stamp, scope, sha256Hex(canonicalRequest)].join('\n');
+  let signingKey = hmac(`AWS4${input.secretKey}`, date);
+  for (const part of [input.region, input.service, 'aws4_request']) signingKey = hmac(signingKey, part);
+  const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');
+  return {
+    signature,
+    authorization: `AWS4-HMAC-SHA256 Credential=${input.accessKey}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`,
+  };
 }

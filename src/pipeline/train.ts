@@ -5,11 +5,9 @@ import { join } from 'node:path';
 import { type Dataset, type DatasetItem, datasetFingerprint, itemsOf, readDataset } from '../data/index.js';
 import { classificationReport } from '../evaluation/metrics.js';
 import {
-  blend,
   buildEmbeddingModel,
   buildHeadModel,
   calibrate,
-  cosineSimilarities,
   countParameters,
   createOnnxSession,
   decodeModel,
@@ -25,21 +23,18 @@ import {
   loadBackboneSpec,
   loadHead,
   type ModelStoreOptions,
-  memoryBankUnit,
-  memoryProbabilities,
-  type NeighbourMemory,
   predictHead,
   preprocessFor,
-  quantiseBank,
   resolveBackbone,
   saveHead,
   type TrainingSet,
   trainHead,
-  unitRows,
 } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { randomView, seededRandom } from '../vision/index.js';
+import { buildMemory, searchMemory } from './memory-search.js';
 import { headCardMarkdown } from './model-card.js';
+import { toTrainingSet } from './training-set.js';
 
 export interface TrainRecipeOptions {
   readonly recipe: Recipe;
@@ -284,89 +279,6 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
   const dir = await saveHead(headModel, card, headCardMarkdown(card), store.headsDir);
   log(`wrote ${dir} (version ${card.version})`);
   return { card, dir: headDir(card.name, store.headsDir) };
-}
-
-interface MemoryRow {
-  readonly temperature: number;
-  readonly weight: number;
-  readonly validation_top1: number;
-  readonly validation_macro_f1: number;
-}
-
-/**
- * Chooses the memory's temperature and share on validation, with a bank of train photos only (centre views)
- * and the head trained on train only, so validation stays unseen by both parts.
- */
-function searchMemory(
-  grid: { readonly temperature: readonly number[]; readonly weight: readonly number[] },
-  head: HeadWeights,
-  trainSet: TrainingSet,
-  train: readonly DatasetItem[],
-  trainEmbeddings: readonly Float32Array[][],
-  validation: TrainingSet,
-  classes: readonly string[],
-): MemoryRow[] {
-  const headProbabilities = predictHead(head, validation.features, validation.width);
-  const bank = toTrainingSet(train, trainEmbeddings, trainSet.width, trainSet.classes, 'centre');
-  const quantised = quantiseBank(bank.features);
-  const similarities = cosineSimilarities(
-    unitRows(validation.features, validation.width),
-    memoryBankUnit({ ...quantised, width: bank.width }),
-    bank.width,
-  );
-  const rows: MemoryRow[] = [];
-  for (const temperature of grid.temperature) {
-    const memory = memoryProbabilities(similarities, bank.labels, trainSet.classes, temperature);
-    for (const weight of grid.weight) {
-      const report = classificationReport(
-        blend(headProbabilities, memory, weight),
-        validation.labels,
-        classes,
-      );
-      rows.push({ temperature, weight, validation_top1: report.top1, validation_macro_f1: report.macro_f1 });
-    }
-  }
-  return rows;
-}
-
-function buildMemory(
-  items: readonly DatasetItem[],
-  embeddings: readonly Float32Array[][],
-  width: number,
-  choice: MemoryRow,
-): NeighbourMemory {
-  const bank = toTrainingSet(items, embeddings, width, 0, 'centre');
-  return {
-    ...quantiseBank(bank.features),
-    width,
-    labels: bank.labels,
-    temperature: choice.temperature,
-    weight: choice.weight,
-  };
-}
-
-/** Rows of a training set from per-item view embeddings: every view, or the centre view (the first) only. */
-export function toTrainingSet(
-  items: readonly DatasetItem[],
-  embeddings: readonly Float32Array[][],
-  width: number,
-  classes: number,
-  views: 'all' | 'centre',
-): TrainingSet {
-  const rows: Float32Array[] = [];
-  const labels: number[] = [];
-  items.forEach((item, i) => {
-    const list = views === 'all' ? embeddings[i]! : embeddings[i]!.slice(0, 1);
-    for (const e of list) {
-      rows.push(e);
-      labels.push(item.label);
-    }
-  });
-  const features = new Float32Array(rows.length * width);
-  rows.forEach((row, i) => {
-    features.set(row, i * width);
-  });
-  return { features, labels: Int32Array.from(labels), width, classes };
 }
 
 function evaluateHead(head: HeadWeights, set: TrainingSet, classes: readonly string[]) {

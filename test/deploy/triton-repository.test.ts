@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { food11Classes } from '../../src/data/index.js';
 import {
   checkTritonConfig,
   type PbEnum,
@@ -21,19 +22,7 @@ import {
 } from '../../src/models/index.js';
 import { parseRecipe } from '../../src/recipes/index.js';
 
-const classes = [
-  'Bread',
-  'Dairy product',
-  'Dessert',
-  'Egg',
-  'Fried food',
-  'Meat',
-  'Noodles-Pasta',
-  'Rice',
-  'Seafood',
-  'Soup',
-  'Vegetable-Fruit',
-];
+const classes = [...food11Classes];
 
 /** A small real head (random weights) saved as the store saves trained ones, so the test needs no training run. */
 async function writeHead(root: string, name: string, inputSize: number): Promise<void> {

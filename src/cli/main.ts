@@ -39,6 +39,7 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRu
     summary: 'ablation study: accuracy and speed per choice, Pareto front',
     load: () => import('./study.js'),
   },
+  report: { summary: 'the executive deck (PDF) from the results files', load: () => import('./report.js') },
 };
 
 async function main(argv: string[]): Promise<number> {

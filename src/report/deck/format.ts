@@ -1,0 +1,81 @@
+import { escapeXml as escapeHtml } from '../confusion-matrix-svg.js';
+import type { ResultsSource } from './results-source.js';
+
+export { escapeHtml };
+
+/** The three recipes every comparison shows, the predecessor first as the baseline. */
+export const recipeNames = ['predecessor', 'accuracy', 'latency'] as const;
+export type RecipeName = (typeof recipeNames)[number];
+export const recipeLabel: Record<RecipeName, string> = {
+  predecessor: 'Predecessor',
+  accuracy: 'Accuracy-first',
+  latency: 'Latency-first',
+};
+/** One colour per recipe across the whole deck (Okabe–Ito). */
+export const recipeColour: Record<RecipeName, string> = {
+  predecessor: '#999999',
+  accuracy: '#0072B2',
+  latency: '#009E73',
+};
+export const peerColour = '#E69F00';
+
+const dash = '–';
+export const percent = (fraction: number | undefined, digits = 1) =>
+  fraction === undefined ? dash : `${(fraction * 100).toFixed(digits)} %`;
+export const milliseconds = (ms: number | undefined) =>
+  ms === undefined ? dash : ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+export const dollars = (usd: number | undefined) =>
+  usd === undefined
+    ? dash
+    : usd < 0.1
+      ? `$${usd.toFixed(3)}`
+      : usd < 10
+        ? `$${usd.toFixed(2)}`
+        : `$${Math.round(usd).toLocaleString('en-US')}`;
+export const count = (n: number | undefined) =>
+  n === undefined ? dash : Math.round(n).toLocaleString('en-US');
+export const ratio = (r: number | undefined) =>
+  r === undefined ? dash : `×${r < 10 ? r.toFixed(2) : r.toFixed(1)}`;
+export const perSecond = (n: number | undefined) => (n === undefined ? dash : `${n.toFixed(0)}/s`);
+
+/** Wilson score interval for a proportion (95 % by default): honest near 0 and 1, unlike the normal one. */
+export function wilsonInterval(successes: number, n: number, z = 1.959964): { low: number; high: number } {
+  if (n <= 0) return { low: 0, high: 1 };
+  const p = successes / n;
+  const denominator = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/** A dashed box that says which results file is missing and which command makes it. */
+export function missingBox(source: ResultsSource, file: string, command: string, what: string): string {
+  source.json(file, command);
+  return `<div class="missing">No ${escapeHtml(what)} yet: <code>${escapeHtml(file)}</code> is missing. Make it with <code>${escapeHtml(command)}</code>.</div>`;
+}
+
+/** A table from a header and rows of already-formatted cells; rows flagged `diff` are highlighted. */
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[] | { cells: readonly string[]; diff?: boolean })[],
+): string {
+  const head = `<tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const body = rows
+    .map((row) => {
+      const { cells, diff } = Array.isArray(row)
+        ? { cells: row as readonly string[], diff: false }
+        : (row as { cells: readonly string[]; diff?: boolean });
+      return `<tr${diff ? ' class="diff"' : ''}>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+    })
+    .join('');
+  return `<table>${head}${body}</table>`;
+}
+
+export function kpi(value: string, label: string): string {
+  return `<div class="kpi"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
+}
+
+export const paragraph = (text: string, className?: string) =>
+  `<p${className ? ` class="${className}"` : ''}>${escapeHtml(text)}</p>`;
+export const bullets = (items: readonly string[]) =>
+  `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;

@@ -1,3 +1,4 @@
+import { roundTicks as ticks } from '../data/index.js';
 import { escapeXml } from './confusion-matrix-svg.js';
 
 /** One bar: a value, an optional interval drawn as a whisker, and its own colour. */
@@ -108,15 +109,4 @@ export function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
   for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
   return 10 * power;
-}
-
-/** About five ticks on round values between min and max. */
-export function ticks(min: number, max: number): number[] {
-  const raw = (max - min) / 5;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((s) => s * power).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
-    out.push(Number(v.toPrecision(12)));
-  return out;
 }

@@ -1,4 +1,5 @@
-import { niceCeiling, ticks } from './bar-chart-svg.js';
+import { roundTicks as ticks } from '../data/index.js';
+import { niceCeiling } from './bar-chart-svg.js';
 import { escapeXml } from './confusion-matrix-svg.js';
 
 export interface ScatterPoint {

@@ -23,7 +23,7 @@ export function renderDataCheckHtml(
   const probe = report.source_probe;
   const sections = [
     `<h1>Data check: ${escapeHtml(report.root)}</h1>`,
-    `<p>${report.files} files (${escapeHtml(report.layout)} layout); ${report.unreadable.length} unreadable, ${report.tiny.length} under ${report.settings.min_side} px; ${report.duplicates.length} duplicate pairs, ${report.leakage.length} exact or near copies across splits (${escapeHtml(JSON.stringify(report.leakage_by_splits))}), ${report.similar_across_splits.length} similar scenes across splits; ${report.suspected_label_errors.length} suspected label errors (out-of-fold top-1 ${pct(report.out_of_fold_top1)}). Thresholds: dHash ≤ ${report.settings.maxHamming} bits or cosine ≥ ${report.settings.minCosine} to compare; near = dHash match with cosine ≥ ${report.settings.confirmCosine}, or cosine ≥ ${report.settings.strongCosine}.</p>`,
+    `<p>${report.files} files (${escapeHtml(report.layout)} layout); ${report.unreadable.length} unreadable, ${report.tiny.length} under ${report.settings.min_side} px; ${report.duplicates.length} duplicate pairs, ${report.leakage.length} exact or near copies across splits (${escapeHtml(countsInWords(report.leakage_by_splits))}), ${report.similar_across_splits.length} similar scenes across splits; ${report.suspected_label_errors.length} suspected label errors (out-of-fold top-1 ${pct(report.out_of_fold_top1)}). Thresholds: dHash ≤ ${report.settings.maxHamming} bits or cosine ≥ ${report.settings.minCosine} to compare; near = dHash match with cosine ≥ ${report.settings.confirmCosine}, or cosine ≥ ${report.settings.strongCosine}.</p>`,
     barChart(classBars, {
       title: `Photos per class and split (largest/smallest class ${report.class_balance.imbalance_ratio}×)`,
       legend: splits,
@@ -63,7 +63,7 @@ export function renderDataCheckHtml(
       probe.within_class.map((w) => [
         w.class,
         String(w.n),
-        JSON.stringify(w.sources),
+        countsInWords(w.sources),
         pct(w.top1),
         pct(w.majority_baseline),
       ]),
@@ -137,4 +137,10 @@ function table(title: string, header: readonly string[], rows: readonly (readonl
 
 function pct(v: number): string {
   return `${(v * 100).toFixed(1)}%`;
+}
+
+/** `{"test/train": 2}` as "2 test/train": counts in prose, not JSON. */
+function countsInWords(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? 'none' : entries.map(([name, n]) => `${n} ${name}`).join(', ');
 }

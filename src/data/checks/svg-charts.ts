@@ -13,8 +13,8 @@ export function barChart(
   bars: readonly Bar[],
   options: { title: string; legend?: readonly string[]; width?: number },
 ): string {
-  const width = options.width ?? 640;
-  const labelWidth = 170;
+  const labelWidth = labelColumn(bars.map((b) => b.label));
+  const width = Math.max(options.width ?? 640, labelWidth + 300, titleWidth(options.title));
   const row = 20;
   const top = 30 + (options.legend ? 18 : 0);
   const height = top + bars.length * row + 10;
@@ -59,15 +59,14 @@ export function rangeChart(
   ranges: readonly Range[],
   options: { title: string; min: number; max: number; width?: number },
 ): string {
-  const width = options.width ?? 640;
-  const labelWidth = 170;
+  const labelWidth = labelColumn(ranges.map((r) => r.label));
+  const width = Math.max(options.width ?? 640, labelWidth + 300, titleWidth(options.title));
   const row = 18;
   const top = 44;
   const height = top + ranges.length * row + 8;
   const x = (v: number): number =>
     labelWidth + ((v - options.min) / (options.max - options.min || 1)) * (width - labelWidth - 20);
-  const axis = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => options.min + f * (options.max - options.min))
+  const axis = roundTicks(options.min, options.max)
     .map(
       (v) =>
         `<line x1="${x(v).toFixed(1)}" y1="30" x2="${x(v).toFixed(1)}" y2="${height - 4}" stroke="#ddd"/><text x="${x(v).toFixed(1)}" y="40" text-anchor="middle" fill="#666">${format(v)}</text>`,
@@ -91,6 +90,27 @@ export function escapeHtml(text: string): string {
     /[<>&'"]/g,
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c]!,
   );
+}
+
+/** Wide enough for the longest label at 12 px (≈ 7 px a character), so no label is clipped. */
+function labelColumn(labels: readonly string[]): number {
+  return Math.ceil(Math.max(8, ...labels.map((l) => l.length)) * 7) + 12;
+}
+
+/** The bold 12 px title fits (≈ 7.5 px a character). */
+function titleWidth(title: string): number {
+  return Math.ceil(title.length * 7.5) + 12;
+}
+
+/** About five ticks on 1/2/2.5/5 × 10^k steps: 0, 50, 100 … rather than 63.75. */
+export function roundTicks(min: number, max: number): number[] {
+  const raw = (max - min) / 5 || 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((s) => s * power).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
+    out.push(Number(v.toPrecision(12)));
+  return out;
 }
 
 function svg(width: number, height: number, content: string): string {

@@ -26,6 +26,14 @@ export interface ClassifyOptions {
   /** Give up (and never compute) if the result cannot be had by then. */
   readonly deadline?: number;
   readonly signal?: AbortSignal;
+  /** The place {@link Classifier.admit} reserved for this request; the caller still releases it. */
+  readonly admission?: AdmissionTicket;
+}
+
+/** A place held in a classifier's bounded queue from the moment a request arrives, before its body is read. */
+export interface AdmissionTicket {
+  /** Gives the place back; calling it again does nothing. */
+  release(): void;
 }
 
 export interface ClassifierInfo {
@@ -38,7 +46,12 @@ export interface Classifier {
   /** Classifies encoded image bytes (JPEG, PNG or WebP). Rejects with typed errors that carry a statusCode. */
   classify(image: Uint8Array, options?: ClassifyOptions): Promise<Prediction>;
   info(): ClassifierInfo;
-  /** True once warmed up and able to take work. */
+  /** True once warmed up and able to take work now: false while loading, closing or saturated. */
   ready(): boolean;
+  /**
+   * Reserves a place for a request about to be read, so a full queue refuses it (429) before its body costs
+   * memory. Throws an error with `statusCode` 429 or 503 when there is none. Absent: nothing to reserve.
+   */
+  admit?(): AdmissionTicket;
   close(): Promise<void>;
 }

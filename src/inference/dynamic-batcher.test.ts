@@ -6,11 +6,14 @@ interface Item {
   id: number;
   enqueuedAt: number;
   deadline: number;
+  pixels?: number;
 }
 
-function item(id: number, enqueuedAt = 0, deadline = 10_000): Item {
-  return { id, enqueuedAt, deadline };
+function item(id: number, enqueuedAt = 0, deadline = 10_000, pixels = 0): Item {
+  return { id, enqueuedAt, deadline, pixels };
 }
+
+const ids = (items: Item[]) => items.map((i) => i.id);
 
 function batcher(maxBatchSize = 4, maxQueueDelayMs = 5, preferredBatchSizes: number[] = [], maxQueue = 16) {
   return new DynamicBatcher<Item>({ maxBatchSize, maxQueueDelayMs, preferredBatchSizes, maxQueue });
@@ -83,7 +86,7 @@ describe('DynamicBatcher', () => {
     const b = batcher(4, 0);
     b.offer(item(1, 0, 10));
     b.offer(item(2, 0, 100));
-    const decision = b.next(5, 8);
+    const decision = b.next(5, { costMs: () => 8 });
     assert.deepEqual(
       decision.expired.map((i) => i.id),
       [1],
@@ -92,6 +95,37 @@ describe('DynamicBatcher', () => {
       decision.batch.map((i) => i.id),
       [2],
     );
+  });
+
+  it('should price each request by its own cost, so a cheap one survives beside dropped dear ones', () => {
+    const b = batcher(4, 0);
+    b.offer(item(1, 0, 100, 49e6));
+    b.offer(item(2, 0, 100, 1e4));
+    b.offer(item(3, 0, 100, 49e6));
+    const decision = b.next(10, { costMs: (i) => (i.pixels! > 1e6 ? 500 : 5) });
+    assert.deepEqual(ids(decision.expired), [1, 3]);
+    assert.deepEqual(ids(decision.batch), [2]);
+  });
+
+  it('should compute the oldest request within its deadline under a probe, whatever its estimate', () => {
+    const b = batcher(4, 0);
+    b.offer(item(1, 0, 5));
+    b.offer(item(2, 0, 100));
+    b.offer(item(3, 0, 100));
+    const decision = b.next(10, { costMs: () => 10_000, probe: true });
+    assert.deepEqual(ids(decision.expired), [1, 3], 'past its deadline, and estimated too slow');
+    assert.deepEqual(ids(decision.batch), [2], 'the probe that measures the cost again');
+  });
+
+  it('should fill a batch within the pixel budget, letting small photos pass a large one', () => {
+    const b = batcher(4, 0);
+    b.offer(item(1, 0, 100, 30e6));
+    b.offer(item(2, 0, 100, 30e6));
+    b.offer(item(3, 0, 100, 1e6));
+    b.offer(item(4, 0, 100, 1e6));
+    assert.deepEqual(ids(b.next(0, { pixelBudget: 50e6 }).batch), [1, 3, 4]);
+    assert.deepEqual(ids(b.next(0, { pixelBudget: 20e6 }).batch), [], 'the large one waits for budget');
+    assert.deepEqual(ids(b.next(0, { pixelBudget: 20e6, probe: true }).batch), [2], 'alone it always goes');
   });
 
   it('should let a removed request leave the queue', () => {

@@ -14,6 +14,24 @@ export interface Queued {
   readonly enqueuedAt: number;
   /** When its result stops being useful (ms). */
   readonly deadline: number;
+  /** The pixels its photo decodes to, counted against {@link NextOptions.pixelBudget}; 0 or absent for none. */
+  readonly pixels?: number;
+}
+
+/** What the owner knows at decision time, beyond the clock. */
+export interface NextOptions<T> {
+  /** Expected compute time of a request (ms): one that cannot finish before its deadline is dropped. */
+  readonly costMs?: (item: T) => number;
+  /**
+   * Nothing is computing: the oldest request still within its deadline is kept whatever its estimated cost,
+   * so an estimate that has grown wrong is always measured again instead of dropping everything forever.
+   */
+  readonly probe?: boolean;
+  /**
+   * Decoded pixels the batch may hold (memory: decodes run at once). Requests that do not fit wait for the
+   * next decision, and smaller ones behind them may go first; under `probe` the first request always fits.
+   */
+  readonly pixelBudget?: number;
 }
 
 export interface BatchDecision<T> {
@@ -35,6 +53,7 @@ export interface BatchDecision<T> {
  * const batcher = new DynamicBatcher({ maxBatchSize: 8, maxQueueDelayMs: 2, preferredBatchSizes: [4], maxQueue: 64 });
  * batcher.offer({ enqueuedAt: 0, deadline: 1000 });
  * batcher.next(0); // { batch: [], expired: [], waitMs: 2 }
+ * batcher.next(2, { costMs: () => 5000, probe: true }); // computed anyway: nothing else measures the cost
  */
 export class DynamicBatcher<T extends Queued> {
   readonly options: BatcherOptions;
@@ -63,9 +82,17 @@ export class DynamicBatcher<T extends Queued> {
     return this.#queue.length;
   }
 
-  /** Queues a request; false when the queue is full (the caller answers 429/503 at once). */
-  offer(item: T): boolean {
-    if (this.#queue.length >= this.options.maxQueue) return false;
+  /** The waiting requests, oldest first (read only: to price the queue ahead). */
+  get queued(): readonly T[] {
+    return this.#queue;
+  }
+
+  /**
+   * Queues a request; false when the queue is full (the caller answers 429/503 at once). An `admitted`
+   * request had its place reserved before its body was read, so it is queued whatever the count.
+   */
+  offer(item: T, admitted = false): boolean {
+    if (this.#queue.length >= this.options.maxQueue && !admitted) return false;
     this.#queue.push(item);
     return true;
   }
@@ -86,25 +113,46 @@ export class DynamicBatcher<T extends Queued> {
   }
 
   /**
-   * Decides what a free instance should compute at `now`. `serviceMs` is the expected compute time of a
-   * batch: a request whose deadline falls before `now + serviceMs` is dropped instead of computed late.
+   * Decides what a free instance should compute at `now`: drops what cannot finish in time, then forms a
+   * batch by Triton's rules within the pixel budget.
    */
-  next(now: number, serviceMs = 0): BatchDecision<T> {
+  next(now: number, options: NextOptions<T> = {}): BatchDecision<T> {
+    const { costMs = () => 0, probe = false, pixelBudget = Number.POSITIVE_INFINITY } = options;
     const expired: T[] = [];
-    if (this.#queue.some((item) => item.deadline < now + serviceMs)) {
-      const alive: T[] = [];
-      for (const item of this.#queue) (item.deadline < now + serviceMs ? expired : alive).push(item);
-      this.#queue = alive;
+    const alive: T[] = [];
+    // Under a probe, the oldest request still within its deadline is kept whatever its estimate says.
+    let spare = probe;
+    for (const item of this.#queue) {
+      const tooSlow = item.deadline < now + costMs(item);
+      if (item.deadline < now || (tooSlow && !spare)) expired.push(item);
+      else {
+        alive.push(item);
+        spare = false;
+      }
     }
-    const waiting = this.#queue.length;
+    this.#queue = alive;
+    const waiting = alive.length;
     if (waiting === 0) return { batch: [], expired, waitMs: undefined };
     const { maxBatchSize, maxQueueDelayMs } = this.options;
     let take = 0;
     if (waiting >= maxBatchSize) take = maxBatchSize;
     else take = this.#preferred.find((size) => size <= waiting) ?? 0;
-    const age = now - this.#queue[0]!.enqueuedAt;
+    const age = now - alive[0]!.enqueuedAt;
     if (take === 0 && age >= maxQueueDelayMs) take = waiting;
     if (take === 0) return { batch: [], expired, waitMs: maxQueueDelayMs - age };
-    return { batch: this.#queue.splice(0, take), expired, waitMs: undefined };
+    const batch: T[] = [];
+    let pixels = 0;
+    for (const item of alive) {
+      if (batch.length === take) break;
+      const need = item.pixels ?? 0;
+      if (pixels + need > pixelBudget && !(probe && batch.length === 0)) continue;
+      batch.push(item);
+      pixels += need;
+    }
+    if (batch.length > 0) {
+      const taken = new Set(batch);
+      this.#queue = alive.filter((item) => !taken.has(item));
+    }
+    return { batch, expired, waitMs: undefined };
   }
 }

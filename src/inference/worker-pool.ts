@@ -1,8 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { ServingConfig } from '../recipes/index.js';
-import { ImageError } from '../vision/index.js';
-import type { Classifier, ClassifierInfo, ClassifyOptions, Prediction } from './classifier.js';
+import { decodePixels, ImageError, ImageTooLargeError, readImageHeader } from '../vision/index.js';
+import type {
+  AdmissionTicket,
+  Classifier,
+  ClassifierInfo,
+  ClassifyOptions,
+  Prediction,
+} from './classifier.js';
+import { CostModel } from './cost-model.js';
 import { DynamicBatcher } from './dynamic-batcher.js';
 import {
   ClassifierClosedError,
@@ -14,6 +21,7 @@ import {
   WorkerCrashedError,
 } from './errors.js';
 import type { ModelSource } from './model-source.js';
+import { OutcomeWindow } from './outcome-window.js';
 import { toPrediction } from './prediction.js';
 import type {
   BatchInput,
@@ -35,6 +43,8 @@ export interface PoolStats {
   readonly queueDepth: number;
   /** Requests inside workers right now. */
   readonly inFlight: number;
+  /** Requests holding an admission ticket: being read, queued or computed. */
+  readonly admitted: number;
   readonly instances: number;
   readonly busy: number;
   readonly minInstances: number;
@@ -49,6 +59,8 @@ interface Pending {
   readonly input: BatchInput;
   readonly enqueuedAt: number;
   readonly deadline: number;
+  /** What its photo decodes to (0 for a tensor or an unreadable header): its price and memory. */
+  readonly pixels: number;
   readonly resolve: (prediction: Prediction) => void;
   readonly reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
@@ -59,7 +71,7 @@ interface Pending {
 interface Slot {
   readonly worker: Worker;
   state: 'starting' | 'idle' | 'busy' | 'releasing';
-  batch: { id: number; items: Pending[] } | undefined;
+  batch: { id: number; items: Pending[]; startedAt: number; expectedMs: number; pixels: number } | undefined;
   idleSince: number;
 }
 
@@ -68,6 +80,11 @@ interface Slot {
  * dynamic batcher with a bounded queue and per-request deadlines. It grows from `min_instances` to
  * `instances` workers when requests queue while every worker is busy, and lets workers (and their session
  * memory) go after `idle_release_s` without work.
+ *
+ * Each request is priced by the pixels its photo decodes to ({@link CostModel}); decodes in flight share a
+ * pixel budget (`decode_pixel_budget`), so 50-megapixel photos are decoded one at a time. An idle pool always
+ * computes its oldest live request, so a wrong estimate is measured again rather than trusted for ever.
+ * `ready()` is false while a new request could not be served in time (full queue, every worker late).
  */
 export class WorkerPool implements Classifier {
   readonly model: ModelSource;
@@ -77,8 +94,16 @@ export class WorkerPool implements Classifier {
   readonly #observer: PoolObserver;
   readonly #minInstances: number;
   readonly #idleReleaseMs: number;
+  readonly #cost: CostModel;
+  /** Shorter side a photo is resized to before the crop: what libjpeg may shrink towards. */
+  readonly #decodeTarget: number;
+  /** Decoded pixels the workers may hold at once: the memory that decodes in flight may take. */
+  readonly #decodeBudget: number;
+  readonly #tickets = new WeakSet<AdmissionTicket>();
+  /** Recent answers against recent sheds and deadline drops: whether the replica is serving at all. */
+  readonly #outcomes: OutcomeWindow;
+  #admitted = 0;
   #nextBatchId = 1;
-  #serviceMs = 0;
   #wakeTimer: NodeJS.Timeout | undefined;
   #wakeAt = Number.POSITIVE_INFINITY;
   #reaper: NodeJS.Timeout | undefined;
@@ -98,6 +123,11 @@ export class WorkerPool implements Classifier {
       preferredBatchSizes: serving.preferred_batch_sizes,
       maxQueue: serving.max_queue,
     });
+    this.#cost = new CostModel({ capMs: serving.timeout_ms, halfLifeMs: serving.timeout_ms });
+    const { size, cropFraction } = model.preprocess;
+    this.#decodeTarget = Math.max(size, Math.round(size / cropFraction));
+    this.#decodeBudget = serving.decode_pixel_budget ?? serving.max_pixels;
+    this.#outcomes = new OutcomeWindow(Math.max(1000, serving.timeout_ms));
   }
 
   /** Starts `max(min_instances, 1)` workers and waits until each has loaded and warmed up its session. */
@@ -125,7 +155,32 @@ export class WorkerPool implements Classifier {
   }
 
   ready(): boolean {
-    return this.#ready && !this.#closing;
+    return this.#ready && !this.#closing && !this.#saturated(performance.now());
+  }
+
+  /** Requests that may hold a ticket at once: a full queue plus a full batch on every worker. */
+  get admissionCapacity(): number {
+    return this.serving.max_queue + this.serving.instances * this.serving.max_batch_size;
+  }
+
+  admit(): AdmissionTicket {
+    if (this.#closing) throw new ClassifierClosedError();
+    if (this.#admitted >= this.admissionCapacity) {
+      const now = performance.now();
+      this.#outcomes.record(now, 'failed');
+      throw new OverloadedError(this.#batcher.size, this.#retryAfterSeconds(now));
+    }
+    this.#admitted++;
+    let held = true;
+    const ticket: AdmissionTicket = {
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.#admitted--;
+      },
+    };
+    this.#tickets.add(ticket);
+    return ticket;
   }
 
   stats(): PoolStats {
@@ -143,6 +198,7 @@ export class WorkerPool implements Classifier {
     return {
       queueDepth: this.#batcher.size,
       inFlight,
+      admitted: this.#admitted,
       instances,
       busy,
       minInstances: this.#minInstances,
@@ -186,17 +242,23 @@ export class WorkerPool implements Classifier {
   #submit(input: BatchInput, options: ClassifyOptions = {}): Promise<Prediction> {
     if (this.#closing) return Promise.reject(new ClassifierClosedError());
     if (options.signal?.aborted) return Promise.reject(new RequestAbortedError());
+    let pixels = 0;
+    if (input.kind === 'image') {
+      const header = readImageHeader(input.bytes);
+      const { max_pixels: maxPixels, shrink_on_load: shrinkOnLoad } = this.serving;
+      // Refused here, a decompression bomb costs no worker and no place in a batch.
+      if (header && header.width * header.height > maxPixels)
+        return Promise.reject(new ImageTooLargeError(header.width, header.height, maxPixels));
+      if (header) pixels = decodePixels(header, this.#decodeTarget, shrinkOnLoad);
+    }
     const now = performance.now();
     const deadline = Math.min(now + this.serving.timeout_ms, options.deadline ?? Number.POSITIVE_INFINITY);
+    const admitted = options.admission !== undefined && this.#tickets.has(options.admission);
     return new Promise<Prediction>((resolve, reject) => {
-      const pending: Pending = { input, enqueuedAt: now, deadline, resolve, reject };
-      if (!this.#batcher.offer(pending)) {
-        const { instances } = this.stats();
-        const retryAfter = Math.max(
-          1,
-          Math.ceil((this.#batcher.size * this.#serviceMs) / Math.max(1, instances) / 1000),
-        );
-        reject(new OverloadedError(this.#batcher.size, retryAfter));
+      const pending: Pending = { input, enqueuedAt: now, deadline, pixels, resolve, reject };
+      if (!this.#batcher.offer(pending, admitted)) {
+        this.#outcomes.record(now, 'failed');
+        reject(new OverloadedError(this.#batcher.size, this.#retryAfterSeconds(now)));
         return;
       }
       pending.timer = setTimeout(() => this.#expire(pending), Math.max(0, deadline - now));
@@ -211,6 +273,32 @@ export class WorkerPool implements Classifier {
     });
   }
 
+  /** Seconds until the queue ahead should have cleared, for Retry-After. */
+  #retryAfterSeconds(now: number): number {
+    let queuedMs = 0;
+    for (const pending of this.#batcher.queued) queuedMs += this.#cost.estimate(now, pending.pixels);
+    return Math.max(1, Math.ceil(queuedMs / Math.max(1, this.serving.instances) / 1000));
+  }
+
+  /**
+   * Whether the replica cannot serve now: the queue (or admission) is full; more requests were shed or
+   * dropped than answered in the last second; or every worker is computing and the first to free up plus
+   * the queue ahead exceeds the request timeout.
+   */
+  #saturated(now: number): boolean {
+    const { max_queue: maxQueue, instances: maxInstances, timeout_ms: timeoutMs } = this.serving;
+    if (this.#admitted >= this.admissionCapacity || this.#batcher.size >= maxQueue) return true;
+    if (this.#outcomes.failing(now)) return true;
+    const running = [...this.#slots].filter((slot) => slot.state !== 'releasing');
+    const busy = running.flatMap((slot) => (slot.batch ? [slot.batch] : []));
+    if (busy.length < running.length || running.length < maxInstances) return false;
+    if (busy.every((batch) => now - batch.startedAt > timeoutMs)) return true;
+    const freeIn = Math.min(...busy.map((batch) => Math.max(0, batch.startedAt + batch.expectedMs - now)));
+    let queuedMs = 0;
+    for (const pending of this.#batcher.queued) queuedMs += this.#cost.estimate(now, pending.pixels);
+    return freeIn + queuedMs / running.length > timeoutMs;
+  }
+
   #expire(pending: Pending): void {
     if (this.#batcher.remove(pending))
       this.#settle(pending, new DeadlineExceededError(performance.now() - pending.enqueuedAt));
@@ -219,6 +307,8 @@ export class WorkerPool implements Classifier {
   #settle(pending: Pending, result: Prediction | Error): void {
     if (pending.timer) clearTimeout(pending.timer);
     pending.cleanup?.();
+    if (!(result instanceof Error)) this.#outcomes.record(performance.now(), 'served');
+    else if (result instanceof DeadlineExceededError) this.#outcomes.record(performance.now(), 'failed');
     if (result instanceof Error) pending.reject(result);
     else pending.resolve(result);
   }
@@ -229,7 +319,18 @@ export class WorkerPool implements Classifier {
       const idle = [...this.#slots].find((slot) => slot.state === 'idle');
       if (!idle) break;
       const now = performance.now();
-      const decision = this.#batcher.next(now, this.#serviceMs);
+      let computing = false;
+      let decoding = 0;
+      for (const slot of this.#slots) {
+        if (!slot.batch) continue;
+        computing = true;
+        decoding += slot.batch.pixels;
+      }
+      const decision = this.#batcher.next(now, {
+        costMs: (pending) => this.#cost.estimate(now, pending.pixels),
+        probe: !computing,
+        pixelBudget: this.#decodeBudget - decoding,
+      });
       for (const pending of decision.expired)
         this.#settle(pending, new DeadlineExceededError(now - pending.enqueuedAt));
       if (decision.batch.length === 0) {
@@ -269,8 +370,15 @@ export class WorkerPool implements Classifier {
       pending.dispatchedAt = now;
       if (pending.timer) clearTimeout(pending.timer);
     }
+    let pixels = 0;
+    let expectedMs = 0;
+    for (const pending of items) {
+      pixels += pending.pixels;
+      // The photos of a batch decode at once, so the batch takes about as long as its dearest photo.
+      expectedMs = Math.max(expectedMs, this.#cost.estimate(now, pending.pixels));
+    }
     slot.state = 'busy';
-    slot.batch = { id, items };
+    slot.batch = { id, items, startedAt: now, expectedMs, pixels };
     const message: ToWorker = { type: 'batch', id, inputs: items.map((pending) => pending.input) };
     slot.worker.postMessage(message);
   }
@@ -348,9 +456,15 @@ export class WorkerPool implements Classifier {
     slot.state = 'idle';
     const now = performance.now();
     slot.idleSince = now;
-    const wall = now - (batch.items[0]?.dispatchedAt ?? now);
-    // An exponential average of a batch's wall time: what a queued request should expect to wait for compute.
-    this.#serviceMs = this.#serviceMs === 0 ? wall : 0.8 * this.#serviceMs + 0.2 * wall;
+    this.#cost.observe(
+      now,
+      batch.items.flatMap((pending, index) =>
+        pending.pixels > 0 && !result.errors[index]
+          ? [{ pixels: pending.pixels, decodeMs: result.decodeMs[index] ?? 0 }]
+          : [],
+      ),
+      result.inferMs,
+    );
     this.#observer.batch?.(batch.items.length, result.inferMs);
     batch.items.forEach((pending, slotIndex) => {
       const error = result.errors[slotIndex];

@@ -66,6 +66,11 @@ export const servingSchema = z.strictObject({
     .positive()
     .default(20 * 1024 * 1024),
   max_pixels: z.number().int().positive().default(50_000_000),
+  /**
+   * Decoded pixels all workers may hold at once (default: max_pixels, so 50-megapixel photos decode one at a
+   * time); JPEGs count at the scale libjpeg shrinks them to. Bounds decode memory whatever the load.
+   */
+  decode_pixel_budget: z.number().int().positive().optional(),
   /** Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the target is small (false: full-size decode). */
   shrink_on_load: z.boolean().default(true),
 });

@@ -98,7 +98,7 @@ describe('WorkerPool', () => {
   });
 
   it('should answer 503 for the requests of a killed worker, replace it and keep serving', async () => {
-    const pool = await WorkerPool.start(model, serving({ max_batch_size: 4 }));
+    const pool = await WorkerPool.start(model, serving({ max_batch_size: 4, timeout_ms: 20_000 }));
     try {
       const held = pool.classify(red);
       assert.equal(await pool.killWorker(), true);
@@ -117,7 +117,15 @@ describe('WorkerPool', () => {
   it('should grow under a burst and release idle workers after the silence', async () => {
     const pool = await WorkerPool.start(
       model,
-      serving({ instances: 2, min_instances: 0, idle_release_s: 0.2, max_batch_size: 1, max_queue: 256 }),
+      serving({
+        instances: 2,
+        min_instances: 0,
+        idle_release_s: 0.2,
+        max_batch_size: 1,
+        max_queue: 256,
+        // About growth, not deadlines: 120 requests must not expire on a loaded machine.
+        timeout_ms: 20_000,
+      }),
     );
     try {
       let peak = 0;

@@ -1,0 +1,83 @@
+import { type ImageFormat, sniffImageFormat } from './image-format.js';
+
+export interface ImageHeader {
+  readonly format: ImageFormat;
+  /** As stored, before EXIF orientation: only the pixel count matters to callers. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Reads a photo's stored size from its first bytes, synchronously and without libvips, so a scheduler on the
+ * main thread can price a request (decode time and memory grow with pixels) before any worker sees it.
+ * Returns `undefined` when the bytes hold no readable size; the decoder then gives the precise error.
+ */
+export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
+  const format = sniffImageFormat(bytes);
+  if (!format) return undefined;
+  const size = format === 'jpeg' ? jpegSize(bytes) : format === 'png' ? pngSize(bytes) : webpSize(bytes);
+  if (!size || size.width < 1 || size.height < 1) return undefined;
+  return { format, ...size };
+}
+
+/**
+ * The pixels a photo decodes to on its way to a `target`-pixel shorter side: libjpeg can shrink by 2, 4 or 8
+ * while decoding, so a 12-megapixel JPEG costs a 64th of a PNG of the same size.
+ */
+export function decodePixels(header: ImageHeader, target: number, shrinkOnLoad: boolean): number {
+  const pixels = header.width * header.height;
+  if (header.format !== 'jpeg' || !shrinkOnLoad) return pixels;
+  const shorter = Math.min(header.width, header.height);
+  let shrink = 1;
+  while (shrink < 8 && shorter / (shrink * 2) >= target) shrink *= 2;
+  return Math.ceil(pixels / (shrink * shrink));
+}
+
+type Size = { width: number; height: number };
+
+function u16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+function jpegSize(bytes: Uint8Array): Size | undefined {
+  let at = 2;
+  while (at + 9 < bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1]!;
+    // Fill bytes and stand-alone markers (RSTn, TEM) carry no length.
+    if (marker === 0xff) {
+      at++;
+      continue;
+    }
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      at += 2;
+      continue;
+    }
+    // SOF0..SOF15 hold the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return { height: u16(bytes, at + 5), width: u16(bytes, at + 7) };
+    if (marker === 0xda || marker === 0xd9) return undefined;
+    at += 2 + u16(bytes, at + 2);
+  }
+  return undefined;
+}
+
+function pngSize(bytes: Uint8Array): Size | undefined {
+  if (bytes.length < 24) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+function webpSize(bytes: Uint8Array): Size | undefined {
+  if (bytes.length < 30) return undefined;
+  const chunk = String.fromCharCode(...bytes.subarray(12, 16));
+  const le16 = (at: number) => bytes[at]! | (bytes[at + 1]! << 8);
+  const le24 = (at: number) => le16(at) | (bytes[at + 2]! << 16);
+  if (chunk === 'VP8X') return { width: le24(24) + 1, height: le24(27) + 1 };
+  if (chunk === 'VP8 ') return { width: le16(26) & 0x3fff, height: le16(28) & 0x3fff };
+  if (chunk === 'VP8L') {
+    const bits = bytes[21]! | (bytes[22]! << 8) | (bytes[23]! << 16) | (bytes[24]! << 24);
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  return undefined;
+}

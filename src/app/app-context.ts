@@ -1,13 +1,14 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Classifier } from '../inference/classifier.js';
 import type { DecodeLimits } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
+import { adminVoter } from './correction-votes.js';
 import type { DatabaseHandle } from './database.js';
-import { AdminRequiredError, CsrfError } from './errors.js';
+import { AdminRequiredError } from './errors.js';
 import type { ImageSizes } from './photo-image.js';
 import type { PhotoService } from './photo-service.js';
-import { RateLimiter } from './rate-limiter.js';
-import { csrfToken, hashToken, safeEqual } from './security.js';
+import { hashToken, safeEqual } from './security.js';
+import { csrfTokenFor, requireCsrf } from './security-plugins.js';
 import { categorySlug, type PageContext } from './views/layout.js';
 
 /** Everything `buildApp` needs; the classifier, database and blob store are made by the caller and injected. */
@@ -22,8 +23,15 @@ export interface AppOptions {
   readonly maxUploadBytes?: number;
   readonly decodeLimits?: DecodeLimits;
   readonly imageSizes?: ImageSizes;
+  /** Uploads per client address per minute (@fastify/rate-limit, a fixed one-minute window). */
   readonly uploadsPerMinute?: number;
-  readonly uploadBurst?: number;
+  /** Correction votes per client address per minute. */
+  readonly correctionsPerMinute?: number;
+  /**
+   * How many visitors must agree on a category before it replaces the prediction for everyone. The photo's
+   * owner decides alone (it is their photo); one visitor has one vote per photo.
+   */
+  readonly correctionQuorum?: number;
   /**
    * Below this confidence a photo page says the model is not sure. The heads are temperature-calibrated
    * (food11-latency v3: ECE 0.017 on test), so confidence reads as the chance of being right: on the 788 test
@@ -31,54 +39,48 @@ export interface AppOptions {
    */
   readonly lowConfidence?: number;
   readonly pageSize?: number;
-  /** Set the Secure attribute on cookies (behind HTTPS). */
-  readonly secureCookies?: boolean;
+  /** Secure cookies: always, never, or `auto` (when the request came over HTTPS, as a trusted proxy says). */
+  readonly secureCookies?: boolean | 'auto';
   /** Where admin folder exports go. */
   readonly exportDir?: string | undefined;
-  readonly logger?: boolean | { readonly level: string };
-  readonly trustProxy?: boolean;
+  readonly logger?: boolean | { readonly level: string; readonly stream?: NodeJS.WritableStream };
+  /** Fastify's trustProxy: true (any), or the proxies' addresses/CIDRs (comma-separated) whose X-Forwarded-* to believe. */
+  readonly trustProxy?: boolean | string;
   readonly now?: () => Date;
 }
 
 export const appDefaults = {
   maxUploadBytes: 20 * 1024 * 1024,
   uploadsPerMinute: 20,
-  uploadBurst: 10,
+  correctionsPerMinute: 10,
+  correctionQuorum: 3,
   lowConfidence: 0.5,
   pageSize: 24,
-  secureCookies: false,
+  secureCookies: 'auto',
   logger: false,
   trustProxy: false,
 } as const satisfies Partial<AppOptions>;
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The visitor's owner token (from the cookie, or issued on this request). */
-    owner: string;
-    /** Whether the owner cookie came with the request: only then can the request ride on ambient authority. */
-    ownerFromCookie: boolean;
-  }
-}
-
 /** State shared by the route plugins. */
 export class AppContext {
-  readonly uploadLimiter: RateLimiter;
+  /** preHandler for every visitor write: a valid CSRF token bound to the owner cookie (admins skip it). */
+  readonly csrf: preHandlerHookHandler;
 
   constructor(
     readonly service: PhotoService,
     readonly classifier: Classifier,
-    private readonly secret: string,
     readonly adminToken: string | undefined,
     readonly settings: {
       readonly maxUploadBytes: number;
       readonly lowConfidence: number;
       readonly pageSize: number;
       readonly exportDir: string | undefined;
+      readonly uploadsPerMinute: number;
+      readonly correctionsPerMinute: number;
+      readonly correctionQuorum: number;
     },
-    uploadsPerMinute: number,
-    uploadBurst: number,
   ) {
-    this.uploadLimiter = new RateLimiter(uploadsPerMinute, uploadBurst);
+    this.csrf = requireCsrf((request) => this.isAdmin(request));
   }
 
   get categories(): readonly string[] {
@@ -89,16 +91,18 @@ export class AppContext {
     return this.categories.find((c) => categorySlug(c) === slug);
   }
 
-  csrfFor(request: FastifyRequest): string {
-    return csrfToken(this.secret, request.owner);
-  }
-
-  pageContext(request: FastifyRequest): PageContext {
-    return { csrf: this.csrfFor(request), categories: this.categories };
+  pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
+    return { csrf: csrfTokenFor(request, reply), categories: this.categories };
   }
 
   ownerHash(request: FastifyRequest): string {
+    if (!request.owner) throw new Error('bug: an owner hash was asked for a request without an owner');
     return hashToken(request.owner);
+  }
+
+  /** Who a correction vote comes from: the admin, or the visitor's owner token (hashed). */
+  voterOf(request: FastifyRequest): string {
+    return this.isAdmin(request) ? adminVoter : this.ownerHash(request);
   }
 
   isAdmin(request: FastifyRequest): boolean {
@@ -110,20 +114,6 @@ export class AppContext {
   requireAdmin(request: FastifyRequest): void {
     if (!this.isAdmin(request)) throw new AdminRequiredError(this.adminToken !== undefined);
   }
-
-  /**
-   * A request that carried the owner cookie acts with the visitor's authority, so it must prove it came from
-   * our own page (form field `_csrf` or header `x-csrf-token`). Admin-token requests carry no ambient authority.
-   */
-  checkCsrf(request: FastifyRequest, submitted: string | undefined): void {
-    if (this.isAdmin(request) || !request.ownerFromCookie) return;
-    const token = submitted ?? headerValue(request.headers['x-csrf-token']);
-    if (!token || !safeEqual(token, this.csrfFor(request))) throw new CsrfError();
-  }
-}
-
-export function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** JSON for API paths and for clients that ask for it before HTML. */

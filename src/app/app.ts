@@ -1,29 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { defaultDecodeLimits } from '../vision/index.js';
 import { AppContext, type AppOptions, appDefaults, wantsJson } from './app-context.js';
+import { isDatabaseUnavailable, toAppError } from './error-mapping.js';
 import { defaultImageSizes } from './photo-image.js';
 import { PhotoRepository } from './photo-repository.js';
 import { PhotoService } from './photo-service.js';
+import { RequestLog } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { pageRoutes } from './routes/pages.js';
 import { photoRoutes } from './routes/photos.js';
 import { staticRoutes } from './routes/static.js';
 import { uploadRoutes } from './routes/upload.js';
-import {
-  newToken,
-  ownerCookie,
-  ownerCookieHeader,
-  parseCookies,
-  securityHeaders,
-  validOwnerToken,
-} from './security.js';
+import { registerSecurity } from './security-plugins.js';
 import { errorPage } from './views/pages.js';
 
 /**
@@ -35,54 +25,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const service = new PhotoService(options.classifier, new PhotoRepository(options.database), options.blobs, {
     decodeLimits: options.decodeLimits ?? defaultDecodeLimits,
     imageSizes: options.imageSizes ?? defaultImageSizes,
+    correctionQuorum: settings.correctionQuorum,
     ...(options.now ? { now: options.now } : {}),
   });
-  const context = new AppContext(
-    service,
-    options.classifier,
-    options.secret ?? randomBytes(32).toString('base64url'),
-    options.adminToken,
-    {
-      maxUploadBytes: settings.maxUploadBytes,
-      lowConfidence: settings.lowConfidence,
-      pageSize: settings.pageSize,
-      exportDir: options.exportDir,
-    },
-    settings.uploadsPerMinute,
-    settings.uploadBurst,
-  );
+  const context = new AppContext(service, options.classifier, options.adminToken, {
+    maxUploadBytes: settings.maxUploadBytes,
+    lowConfidence: settings.lowConfidence,
+    pageSize: settings.pageSize,
+    exportDir: options.exportDir,
+    uploadsPerMinute: settings.uploadsPerMinute,
+    correctionsPerMinute: settings.correctionsPerMinute,
+    correctionQuorum: settings.correctionQuorum,
+  });
 
   const app = Fastify({
     logger: typeof settings.logger === 'object' ? { ...settings.logger } : settings.logger,
     trustProxy: settings.trustProxy,
     bodyLimit: 64 * 1024,
+    logController: new RequestLog(),
     // Route schemas: coerce query strings to numbers, but never add or strip silently.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
-  app.decorateRequest('owner', '');
-  app.decorateRequest('ownerFromCookie', false);
-
-  app.addHook('onRequest', async (request, reply) => {
-    reply.headers(securityHeaders);
-    const token = parseCookies(request.headers.cookie).get(ownerCookie);
-    if (token && validOwnerToken.test(token)) {
-      request.owner = token;
-      request.ownerFromCookie = true;
-    } else {
-      request.owner = newToken();
-      reply.header('set-cookie', ownerCookieHeader(request.owner, settings.secureCookies));
-    }
+  await registerSecurity(app, {
+    secret: options.secret ?? randomBytes(32).toString('base64url'),
+    secureCookies: settings.secureCookies,
   });
 
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 16 * 1024 },
-    (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    },
+  app.setErrorHandler((error, request, reply) =>
+    sendError(context, request, reply, toAppError(error, settings.maxUploadBytes) as HttpError),
   );
-
-  app.setErrorHandler((error: FastifyError, request, reply) => sendError(context, request, reply, error));
   app.setNotFoundHandler((request, reply) =>
     sendError(
       context,
@@ -105,12 +76,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get(
     '/health',
     { schema: { response: { 200: healthSchema, 503: healthSchema } } },
-    async (_request, reply) => {
-      await service.photos.ping();
-      const ready = options.classifier.ready();
-      return reply
-        .code(ready ? 200 : 503)
-        .send({ status: ready ? 'ok' : 'starting', model: options.classifier.info().model });
+    async (request, reply) => {
+      let database: 'ok' | 'unavailable' = 'ok';
+      try {
+        await service.photos.ping();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        request.log.warn({ reason: (error as Error).message }, 'health: database unavailable');
+        database = 'unavailable';
+      }
+      const classifier = options.classifier.ready() ? 'ready' : 'unavailable';
+      const ok = database === 'ok' && classifier === 'ready';
+      if (!ok) reply.header('retry-after', '5');
+      return reply.code(ok ? 200 : 503).send({
+        status: ok ? 'ok' : database === 'ok' ? 'starting' : 'degraded',
+        database,
+        classifier,
+        model: options.classifier.info().model,
+      });
     },
   );
   return app;
@@ -118,8 +101,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
 const healthSchema = {
   type: 'object',
-  properties: { status: { type: 'string' }, model: { type: 'string' } },
-  required: ['status', 'model'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'starting', 'degraded'] },
+    database: { type: 'string', enum: ['ok', 'unavailable'] },
+    classifier: { type: 'string', enum: ['ready', 'unavailable'] },
+    model: { type: 'string' },
+  },
+  required: ['status', 'database', 'classifier', 'model'],
 } as const;
 
 interface HttpError {
@@ -137,13 +125,24 @@ function sendError(
   reply: FastifyReply,
   error: HttpError,
 ): FastifyReply {
+  if (request.raw.socket?.destroyed) {
+    // The visitor left (closed the tab, lost the network): nothing to answer and nothing of ours went wrong.
+    request.log.info({ reason: error.message }, 'client closed the connection');
+    return reply.code(499).send();
+  }
   let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (status === 499) status = 400;
-  const code = error.validation ? 'GG_ERR_BAD_REQUEST' : (error.code ?? 'GG_ERR_INTERNAL');
-  // Internal details stay in the log; the visitor gets a plain sentence.
-  const message =
-    status >= 500 && status !== 503 ? 'an unexpected error occurred; it has been logged' : error.message;
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  const ours = typeof error.code === 'string' && error.code.startsWith('GG_ERR_');
+  // 4xx codes from Fastify (FST_ERR_CTP_…) describe the request and may be shown; a 5xx shows only ours, never
+  // a driver's code (a SQLSTATE) or message.
+  const code = error.validation
+    ? 'GG_ERR_BAD_REQUEST'
+    : ours || (status < 500 && error.code)
+      ? (error.code as string)
+      : 'GG_ERR_INTERNAL';
+  const message = status >= 500 && !ours ? 'an unexpected error occurred; it has been logged' : error.message;
+  if (status >= 500 && !ours) request.log.error({ err: error }, 'request failed');
+  else if (status >= 500) request.log.warn({ code, reason: error.message }, 'request not served');
   const retryAfter = error.retryAfterSeconds ?? error.retryAfter;
   if ((status === 429 || status === 503) && retryAfter !== undefined)
     reply.header('retry-after', String(retryAfter));
@@ -151,7 +150,7 @@ function sendError(
   if (wantsJson(request)) return reply.send({ error: message, code });
   return reply
     .type('text/html; charset=utf-8')
-    .send(errorPage(context.pageContext(request), status, message).value);
+    .send(errorPage(context.pageContext(request, reply), status, message).value);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -37,6 +37,8 @@ export interface PhotoTable {
 export interface CorrectionTable {
   id: Generated<number>;
   photo_id: string;
+  /** SHA-256 of the voter's owner token (or 'admin'): one vote per visitor per photo. Null before migration 002. */
+  voter_hash: string | null;
   created_at: string;
   /** The prediction being corrected, copied so the label survives a later re-classification. */
   predicted_category: string;
@@ -180,6 +182,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .createIndex('prediction_log_created')
           .on('prediction_log')
           .column('created_at')
+          .execute();
+      },
+    },
+    '002-correction-votes': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('corrections').addColumn('voter_hash', 'text').execute();
+        // Rows from before have no voter (null): unique indexes treat nulls as distinct in both databases.
+        await db.schema
+          .createIndex('corrections_vote')
+          .on('corrections')
+          .columns(['photo_id', 'voter_hash'])
+          .unique()
           .execute();
       },
     },

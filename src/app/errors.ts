@@ -56,7 +56,7 @@ export class RateLimitedError extends AppError {
     super(
       'GG_ERR_RATE_LIMIT',
       429,
-      `too many uploads from your address; try again in ${retryAfterSeconds} s`,
+      `too many requests from your address; try again in ${retryAfterSeconds} s`,
     );
     this.retryAfterSeconds = retryAfterSeconds;
   }
@@ -80,5 +80,22 @@ export class ClassifierUnavailableError extends AppError {
 export class CategoryNotFoundError extends AppError {
   constructor(slug: string) {
     super('GG_ERR_CATEGORY_NOT_FOUND', 404, `there is no category '${slug}'`);
+  }
+}
+
+/** The database cannot be reached (restart, failover, network): the request may succeed in a few seconds. */
+export class DatabaseUnavailableError extends AppError {
+  readonly retryAfterSeconds = 5;
+  constructor(cause: unknown) {
+    super('GG_ERR_DATABASE_UNAVAILABLE', 503, 'the database is unavailable; try again in a few seconds', {
+      cause,
+    });
+  }
+}
+
+/** The disk or database is full: new photos cannot be stored until space is freed. */
+export class StorageFullError extends AppError {
+  constructor(cause: unknown) {
+    super('GG_ERR_STORAGE_FULL', 507, 'storage is full; new photos cannot be stored right now', { cause });
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ClassScore } from '../inference/classifier.js';
+import type { Vote } from './correction-votes.js';
 import type { DatabaseHandle, PhotoTable } from './database.js';
 
 export interface Photo {
@@ -106,13 +107,24 @@ export class PhotoRepository {
     return new Map(rows.map((r) => [r.category, Number(r.n)]));
   }
 
-  /** Records a user's label with the prediction it corrects, and makes it the photo's shown category. */
-  async correct(photo: Photo, category: string, at: string): Promise<void> {
-    await this.handle.db.transaction().execute(async (tx) => {
+  /**
+   * Records a visitor's vote (one per visitor per photo: a second vote replaces the first) with the prediction
+   * it corrects, then sets the shown category as `decide` says from all the photo's votes. A change of the shown
+   * category is what the prediction log records as a correction: the label monitoring should believe.
+   */
+  async vote(
+    photo: Photo,
+    voterHash: string,
+    category: string,
+    at: string,
+    decide: (votes: readonly Vote[]) => string,
+  ): Promise<string> {
+    return this.handle.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('corrections')
         .values({
           photo_id: photo.id,
+          voter_hash: voterHash,
           created_at: at,
           predicted_category: photo.predictedCategory,
           predicted_confidence: photo.confidence,
@@ -120,22 +132,38 @@ export class PhotoRepository {
           model_version: photo.modelVersion,
           category,
         })
+        .onConflict((oc) => oc.columns(['photo_id', 'voter_hash']).doUpdateSet({ category, created_at: at }))
         .execute();
-      await tx.updateTable('photos').set({ category }).where('id', '=', photo.id).execute();
-      await tx
-        .insertInto('prediction_log')
-        .values({
-          created_at: at,
-          kind: 'correction',
-          photo_id: photo.id,
-          model: photo.model,
-          model_version: photo.modelVersion,
-          category,
-          confidence: photo.confidence,
-          top_json: JSON.stringify(photo.top.slice(0, 3)),
-          latency_ms: photo.latencyMs,
-        })
+      const rows = await tx
+        .selectFrom('corrections')
+        .select(['voter_hash', 'category'])
+        .where('photo_id', '=', photo.id)
+        .where('voter_hash', 'is not', null)
         .execute();
+      const current = await tx
+        .selectFrom('photos')
+        .select('category')
+        .where('id', '=', photo.id)
+        .executeTakeFirst();
+      const shown = decide(rows.map((r) => ({ voterHash: r.voter_hash ?? '', category: r.category })));
+      if (current && current.category !== shown) {
+        await tx.updateTable('photos').set({ category: shown }).where('id', '=', photo.id).execute();
+        await tx
+          .insertInto('prediction_log')
+          .values({
+            created_at: at,
+            kind: 'correction',
+            photo_id: photo.id,
+            model: photo.model,
+            model_version: photo.modelVersion,
+            category: shown,
+            confidence: photo.confidence,
+            top_json: JSON.stringify(photo.top.slice(0, 3)),
+            latency_ms: photo.latencyMs,
+          })
+          .execute();
+      }
+      return shown;
     });
   }
 
@@ -148,18 +176,23 @@ export class PhotoRepository {
     return Number(row.n);
   }
 
-  /** The latest correction of each photo that still exists: one label per photo for retraining. */
+  /**
+   * One label per photo for retraining: the latest vote for the category the photo shows, so only labels the
+   * owner gave or a quorum agreed on are exported, never a lone anonymous vote.
+   */
   async latestCorrections(): Promise<Correction[]> {
     const { db } = this.handle;
     const latest = db
       .selectFrom('corrections')
-      .select(['photo_id', (eb) => eb.fn.max('id').as('last_id')])
-      .groupBy('photo_id')
+      .select(['photo_id', 'category', (eb) => eb.fn.max('id').as('last_id')])
+      .groupBy(['photo_id', 'category'])
       .as('latest');
     const rows = await db
       .selectFrom('corrections as c')
       .innerJoin(latest, 'latest.last_id', 'c.id')
-      .innerJoin('photos as p', 'p.id', 'c.photo_id')
+      .innerJoin('photos as p', (join) =>
+        join.onRef('p.id', '=', 'c.photo_id').onRef('p.category', '=', 'c.category'),
+      )
       .select([
         'c.photo_id',
         'c.created_at',

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Classifier, Prediction } from '../inference/classifier.js';
 import { type DecodeLimits, inspectImage, requireImageFormat } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
+import { shownCategory } from './correction-votes.js';
 import { PhotoNotFoundError, UnknownCategoryError } from './errors.js';
 import { type ImageSizes, prepareStoredImages } from './photo-image.js';
 import type { Page, Photo, PhotoRepository } from './photo-repository.js';
@@ -17,6 +18,8 @@ export interface UploadInput {
 export interface PhotoServiceOptions {
   readonly decodeLimits: DecodeLimits;
   readonly imageSizes: ImageSizes;
+  /** Agreeing votes that move a photo to another category for everyone (see shownCategory). */
+  readonly correctionQuorum: number;
   readonly now?: () => Date;
 }
 
@@ -92,11 +95,15 @@ export class PhotoService {
     return this.photos.list({ category, page, pageSize });
   }
 
-  async correct(id: string, category: string): Promise<Photo> {
+  /** A visitor's vote for a photo's category; returns the photo with the category it now shows. */
+  async vote(id: string, voterHash: string, category: string): Promise<Photo> {
     if (!this.categories.includes(category)) throw new UnknownCategoryError(category);
     const photo = await this.get(id);
-    await this.photos.correct(photo, category, this.now().toISOString());
-    return { ...photo, category };
+    const quorum = this.options.correctionQuorum;
+    const shown = await this.photos.vote(photo, voterHash, category, this.now().toISOString(), (votes) =>
+      shownCategory(photo.predictedCategory, photo.ownerHash, votes, quorum),
+    );
+    return { ...photo, category: shown };
   }
 
   /** Rows first: a crash between the two steps leaves an unreferenced file, never a row pointing at nothing. */

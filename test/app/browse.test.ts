@@ -19,14 +19,16 @@ let classifier: LocalClassifier;
 let h: Harness;
 let owner: Visitor;
 let stranger: Visitor;
+let neighbour: Visitor;
 const ids: string[] = [];
 let category = '';
 
 before(async () => {
   classifier = await createTestClassifier();
-  h = await startHarness(classifier, { pageSize: 2 });
+  h = await startHarness(classifier, { pageSize: 2, correctionQuorum: 2 });
   owner = await visit(h.app);
   stranger = await visit(h.app);
+  neighbour = await visit(h.app);
   // Same picture three times: same category, so the category page has two pages of two.
   const photo = await generatedPhoto(11);
   for (let i = 0; i < 3; i++) {
@@ -114,18 +116,33 @@ describe('browsing', () => {
 describe('corrections', () => {
   const other = () => classifier.info().classes.find((c) => c !== category)!;
 
-  it('should store a correction with the prediction it corrects, show it and log it', async () => {
-    const res = await h.app.inject({
+  const vote = (v: Visitor, id: string, category: string) =>
+    h.app.inject({
       method: 'POST',
-      url: `/photos/${ids[0]}/corrections`,
-      headers: formHeaders(stranger),
-      payload: form({ _csrf: stranger.csrf, category: other() }),
+      url: `/photos/${id}/corrections`,
+      headers: formHeaders(v),
+      payload: form({ _csrf: v.csrf, category }),
     });
+  const logKinds = async (id: string) =>
+    (
+      await h.database.db.selectFrom('prediction_log').select('kind').where('photo_id', '=', id).execute()
+    ).map((l) => l.kind);
+
+  it('should count a visitor once and move the photo only when the quorum agrees, then log it', async () => {
+    const res = await vote(stranger, ids[0]!, other());
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, `/photos/${ids[0]}?corrected=1`);
     const page = await h.app.inject({ url: res.headers.location as string });
     assert.match(page.body, /Thanks! Your correction helps the model learn/);
-    assert.ok(page.body.includes('The community says it is'));
+    assert.ok(!page.body.includes('The community says it is'), 'one vote of two moves nothing');
+    assert.equal((await vote(stranger, ids[0]!, other())).statusCode, 303);
+    assert.equal((await h.app.inject({ url: `/api/photos/${ids[0]}` })).json().category, category);
+    assert.equal(await countRows(h.database, 'corrections'), 1, 'one vote per visitor per photo');
+    assert.deepEqual(await logKinds(ids[0]!), ['prediction']);
+
+    assert.equal((await vote(neighbour, ids[0]!, other())).statusCode, 303);
+    const moved = await h.app.inject({ url: `/photos/${ids[0]}` });
+    assert.ok(moved.body.includes('The community says it is'));
     const row = await h.database.db.selectFrom('corrections').selectAll().executeTakeFirstOrThrow();
     assert.equal(row.predicted_category, category);
     assert.equal(row.category, other());
@@ -142,7 +159,65 @@ describe('corrections', () => {
     assert.ok(Number(log[0]!.latency_ms) > 0);
   });
 
-  it('should take a correction as JSON with the CSRF header', async () => {
+  it('should refuse a write without the session cookie, and issue no cookie in answer', async () => {
+    const before = await countRows(h.database, 'corrections');
+    for (const [url, payload, type] of [
+      [
+        `/photos/${ids[1]}/corrections`,
+        form({ _csrf: stranger.csrf, category: other() }),
+        'application/x-www-form-urlencoded',
+      ],
+      [`/api/photos/${ids[1]}/corrections`, JSON.stringify({ category: other() }), 'application/json'],
+    ] as const) {
+      const res = await h.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': type, 'x-csrf-token': stranger.csrf, accept: 'application/json' },
+        payload,
+      });
+      assert.equal(res.statusCode, 403, url);
+      assert.equal(res.json().code, 'GG_ERR_CSRF');
+      assert.equal(
+        res.headers['set-cookie'],
+        undefined,
+        'a cross-site POST must not replace the owner cookie',
+      );
+    }
+    const borrowed = await h.app.inject({
+      method: 'POST',
+      url: `/api/photos/${ids[1]}/corrections`,
+      headers: { cookie: owner.cookie, 'x-csrf-token': stranger.csrf },
+      payload: { category: other() },
+    });
+    assert.equal(borrowed.statusCode, 403, "a token is bound to its visitor's cookie");
+    assert.equal(await countRows(h.database, 'corrections'), before);
+  });
+
+  it('should rate-limit votes per address with 429 and Retry-After', async () => {
+    const limited = await startHarness(classifier, { correctionsPerMinute: 2 });
+    try {
+      const v = await visit(limited.app);
+      const id = (await upload(limited.app, v, await generatedPhoto(12), { json: true })).json().id;
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++)
+        statuses.push(
+          (
+            await limited.app.inject({
+              method: 'POST',
+              url: `/api/photos/${id}/corrections`,
+              headers: { cookie: v.cookie, 'x-csrf-token': v.csrf },
+              payload: { category: other() },
+              remoteAddress: '10.7.7.7',
+            })
+          ).statusCode,
+        );
+      assert.deepEqual(statuses, [200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("should take the owner's correction as JSON with the CSRF header, at once", async () => {
     const res = await h.app.inject({
       method: 'POST',
       url: `/api/photos/${ids[1]}/corrections`,

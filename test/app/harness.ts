@@ -59,14 +59,16 @@ export interface Visitor {
   readonly csrf: string;
 }
 
-/** Opens the home page like a browser: keeps the owner cookie and the form's CSRF token. */
+/** Opens the home page like a browser: keeps its cookies (owner, CSRF secret) and the form's CSRF token. */
 export async function visit(app: FastifyInstance): Promise<Visitor> {
   const home = await app.inject({ method: 'GET', url: '/' });
-  const setCookie = String(home.headers['set-cookie'] ?? '');
-  const cookie = setCookie.split(';')[0] ?? '';
+  const setCookie = home.headers['set-cookie'];
+  const cookies = (Array.isArray(setCookie) ? setCookie : [String(setCookie ?? '')])
+    .map((c) => c.split(';')[0] ?? '')
+    .filter((c) => c.includes('='));
   const csrf = /name="_csrf" value="([^"]+)"/.exec(home.body)?.[1];
-  if (!cookie || !csrf) throw new Error('home page gave no cookie or CSRF token');
-  return { cookie, csrf };
+  if (cookies.length < 2 || !csrf) throw new Error('home page gave no cookies or CSRF token');
+  return { cookie: cookies.join('; '), csrf };
 }
 
 export interface FilePart {
@@ -103,12 +105,17 @@ export function multipart(
   };
 }
 
+/**
+ * Uploads as `visitor`; `undefined` is a new visitor who opens the home page first (as a browser does), and
+ * `'anonymous'` a client with no cookie at all.
+ */
 export async function upload(
   app: FastifyInstance,
-  visitor: Visitor | undefined,
+  who: Visitor | undefined | 'anonymous',
   bytes: Uint8Array,
   options: { caption?: string; json?: boolean; csrf?: string | null; type?: string; ip?: string } = {},
 ): Promise<LightMyRequestResponse> {
+  const visitor = who === 'anonymous' ? undefined : (who ?? (await visit(app)));
   const fields: Record<string, string> = {};
   const csrf = options.csrf === undefined ? visitor?.csrf : options.csrf;
   if (csrf) fields._csrf = csrf;

@@ -12,7 +12,7 @@ let owner: Visitor;
 
 before(async () => {
   classifier = await createTestClassifier();
-  h = await startHarness(classifier, { pageSize: 2, uploadsPerMinute: 600, uploadBurst: 100 });
+  h = await startHarness(classifier, { pageSize: 2, uploadsPerMinute: 600 });
   owner = await visit(h.app);
 });
 after(async () => {
@@ -34,7 +34,10 @@ describe('pages', () => {
     assert.match(res.body, /href="\/categories\/noodles-pasta"/);
     assert.match(res.headers['content-security-policy'] as string, /default-src 'self'/);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
-    assert.match(String(res.headers['set-cookie']), /^gg_owner=[\w-]{32}; Path=\/; HttpOnly; SameSite=Lax/);
+    const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    assert.match(cookies[0] ?? '', /^gg_owner=[\w-]{32}; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
+    assert.match(cookies[1] ?? '', /^gg_csrf=[\w-]+; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
+    assert.equal(res.headers['strict-transport-security'], undefined, 'no HSTS over plain HTTP');
   });
 
   it('should serve the stylesheet and 404 an unknown asset or page', async () => {
@@ -208,7 +211,12 @@ describe('bad uploads', () => {
     const missing = await h.app.inject({
       method: 'POST',
       url: '/upload',
-      headers: { 'content-type': 'multipart/form-data; boundary=x', accept: 'application/json' },
+      headers: {
+        'content-type': 'multipart/form-data; boundary=x',
+        accept: 'application/json',
+        cookie: owner.cookie,
+        'x-csrf-token': owner.csrf,
+      },
       payload: '--x\r\nContent-Disposition: form-data; name="caption"\r\n\r\nhi\r\n--x--\r\n',
     });
     assert.equal(missing.statusCode, 400);
@@ -231,7 +239,7 @@ describe('bad uploads', () => {
   });
 
   it('should rate-limit uploads per address with 429 and Retry-After', async () => {
-    const limited = await startHarness(classifier, { uploadsPerMinute: 1, uploadBurst: 2 });
+    const limited = await startHarness(classifier, { uploadsPerMinute: 2 });
     try {
       const photo = await generatedPhoto(6);
       assert.equal(

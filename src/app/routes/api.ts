@@ -3,7 +3,7 @@ import type { AppContext } from '../app-context.js';
 import { CategoryNotFoundError } from '../errors.js';
 import type { Photo } from '../photo-repository.js';
 import { categorySlug } from '../views/layout.js';
-import { deletePhoto, photoIdParams } from './photos.js';
+import { correctionRateLimit, deletePhoto, photoIdParams } from './photos.js';
 
 const score = {
   type: 'object',
@@ -96,19 +96,24 @@ export const apiRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app
         },
         response: { 200: photoJson },
       },
+      config: { rateLimit: correctionRateLimit(context) },
+      preHandler: context.csrf,
     },
     async (request) => {
-      context.checkCsrf(request, undefined);
       const { id } = request.params as { id: string };
-      return toJson(await context.service.correct(id, (request.body as { category: string }).category));
+      const category = (request.body as { category: string }).category;
+      return toJson(await context.service.vote(id, context.voterOf(request), category));
     },
   );
 
-  app.delete('/photos/:id', { schema: { params: photoIdParams } }, async (request, reply) => {
-    context.checkCsrf(request, undefined);
-    await deletePhoto(context, request, (request.params as { id: string }).id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/photos/:id',
+    { schema: { params: photoIdParams }, preHandler: context.csrf },
+    async (request, reply) => {
+      await deletePhoto(context, request, (request.params as { id: string }).id);
+      return reply.code(204).send();
+    },
+  );
 
   app.get(
     '/categories',

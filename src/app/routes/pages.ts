@@ -18,7 +18,7 @@ export const pageRoutes: FastifyPluginAsync<{ context: AppContext }> = async (ap
     ]);
     return reply
       .type('text/html; charset=utf-8')
-      .send(homePage(context.pageContext(request), recent.items, counts).value);
+      .send(homePage(context.pageContext(request, reply), recent.items, counts).value);
   });
 
   app.get(
@@ -41,7 +41,7 @@ export const pageRoutes: FastifyPluginAsync<{ context: AppContext }> = async (ap
       const photos = await context.service.list(category, page, context.settings.pageSize);
       return reply
         .type('text/html; charset=utf-8')
-        .send(categoryPage(context.pageContext(request), category, photos).value);
+        .send(categoryPage(context.pageContext(request, reply), category, photos).value);
     },
   );
 };

@@ -31,7 +31,7 @@ export const photoRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
     },
     async (request, reply) => {
       const photo = await context.service.get((request.params as { id: string }).id);
-      const page = photoPage(context.pageContext(request), photo, {
+      const page = photoPage(context.pageContext(request, reply), photo, {
         lowConfidence: context.settings.lowConfidence,
         canDelete: mayDelete(context, request, photo),
         corrected: (request.query as { corrected?: number }).corrected === 1,
@@ -55,12 +55,15 @@ export const photoRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
 
   app.post(
     '/photos/:id/corrections',
-    { schema: { params: photoIdParams, body: { ...formBody, required: ['category'] } } },
+    {
+      schema: { params: photoIdParams, body: { ...formBody, required: ['category'] } },
+      config: { rateLimit: correctionRateLimit(context) },
+      preHandler: context.csrf,
+    },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const body = request.body as { _csrf?: string; category: string };
-      context.checkCsrf(request, body._csrf);
-      const photo = await context.service.correct(id, body.category);
+      const body = request.body as { category: string };
+      const photo = await context.service.vote(id, context.voterOf(request), body.category);
       if (wantsJson(request)) return reply.send({ id: photo.id, category: photo.category });
       return redirect(reply, `/photos/${photo.id}?corrected=1`);
     },
@@ -68,16 +71,19 @@ export const photoRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
 
   app.post(
     '/photos/:id/delete',
-    { schema: { params: photoIdParams, body: formBody } },
+    { schema: { params: photoIdParams, body: formBody }, preHandler: context.csrf },
     async (request, reply) => {
-      const body = (request.body ?? {}) as { _csrf?: string };
-      context.checkCsrf(request, body._csrf);
       await deletePhoto(context, request, (request.params as { id: string }).id);
       if (wantsJson(request)) return reply.send({ deleted: true });
       return redirect(reply, '/');
     },
   );
 };
+
+/** Votes per client address: with one vote per visitor per photo, this bounds how fast cookies can be minted. */
+export function correctionRateLimit(context: AppContext): { max: number; timeWindow: number } {
+  return { max: context.settings.correctionsPerMinute, timeWindow: 60_000 };
+}
 
 export function mayDelete(context: AppContext, request: FastifyRequest, photo: Photo): boolean {
   return (

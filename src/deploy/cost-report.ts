@@ -7,7 +7,7 @@ import {
   simulatePolicy,
 } from '../bench/cost-model.js';
 import type { Recipe } from '../recipes/index.js';
-import { lineChartSvg, stackSvg } from '../report/line-chart-svg.js';
+import { binnedSeries, lineChartSvg, stackSvg } from '../report/line-chart-svg.js';
 import type { CapacityFigures } from './capacity-figures.js';
 import { RecipeSectionMissingError } from './errors.js';
 import { cpuCores, memoryGiB } from './kubernetes-manifests.js';
@@ -128,18 +128,21 @@ export function costChartSvg(report: CostReport): string {
   const hours = Array.from({ length: 9 }, (_, i) => i * 180);
   const formatX = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:00`;
   const replicas = lineChartSvg({
-    title: `${report.recipe}: replicas over the day (modelled)`,
+    title: `${report.recipe}: replicas over the day (modelled; 10-minute means, range shaded)`,
     xLabel: 'time of day',
     yLabel: 'replicas',
     xTicks: hours,
     formatX,
     series: report.policies.map((p) => ({
       name: p.name,
-      points: p.minutes.map((m) => [m.minute, m.replicas] as const),
+      ...binnedSeries(
+        p.minutes.map((m) => [m.minute, m.replicas] as const),
+        10,
+      ),
     })),
   });
   const latency = lineChartSvg({
-    title: `${report.recipe}: mean latency per minute (modelled)`,
+    title: `${report.recipe}: mean latency (modelled; 10-minute means of per-minute means, range shaded)`,
     xLabel: 'time of day',
     yLabel: 'latency (ms, log)',
     xTicks: hours,
@@ -148,7 +151,10 @@ export function costChartSvg(report: CostReport): string {
     reference: { y: report.figures.latencyTargetMs, label: `target ${report.figures.latencyTargetMs} ms` },
     series: report.policies.map((p) => ({
       name: p.name,
-      points: p.minutes.map((m) => [m.minute, m.meanLatencyMs] as const),
+      ...binnedSeries(
+        p.minutes.flatMap((m) => (m.meanLatencyMs === null ? [] : [[m.minute, m.meanLatencyMs] as const])),
+        10,
+      ),
     })),
   });
   return stackSvg([replicas, latency]);

@@ -1,4 +1,5 @@
 import { roundTicks as ticks } from '../data/index.js';
+import { colourBlindSafe, niceCeiling } from './chart-style.js';
 import { escapeXml } from './confusion-matrix-svg.js';
 
 /** One bar: a value, an optional interval drawn as a whisker, and its own colour. */
@@ -26,18 +27,6 @@ export interface BarChartOptions {
   /** A vertical reference line (a goal or a floor). */
   readonly reference?: { readonly value: number; readonly label: string };
 }
-
-/** Okabe–Ito: distinguishable with the common colour-vision deficiencies. */
-export const colourBlindSafe = [
-  '#0072B2',
-  '#E69F00',
-  '#009E73',
-  '#D55E00',
-  '#CC79A7',
-  '#56B4E9',
-  '#F0E442',
-  '#000000',
-] as const;
 
 const rowHeight = 30;
 const charWidth = 7.4; // 13 px sans-serif, generous so labels never clip
@@ -101,12 +90,4 @@ export function barChartSvg(options: BarChartOptions): string {
 
 function label(x: number, y: number, text: string, anchor: string, size: number, fill: string): string {
   return `<text x="${x}" y="${y}" text-anchor="${anchor}" font-size="${size}" fill="${fill}">${escapeXml(text)}</text>`;
-}
-
-/** 1, 2 or 5 times a power of ten at or above the value: axis ends people read easily. */
-export function niceCeiling(value: number): number {
-  if (value <= 0) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
 }

@@ -1,3 +1,5 @@
+import { colourBlindSafe, niceCeiling } from './chart-style.js';
+
 /**
  * A small dependency-free SVG line chart: several named series over a shared x axis, with axes, ticks, a legend
  * and an optional horizontal reference line (a target). Charts can be stacked into one SVG with {@link stackSvg}.
@@ -7,6 +9,8 @@ export interface LineSeries {
   /** [x, y] pairs; a null y breaks the line (no data there). */
   readonly points: readonly (readonly [number, number | null])[];
   readonly color?: string;
+  /** [x, low, high]: a shaded range drawn under the line (e.g. the spread inside each bin). */
+  readonly band?: readonly (readonly [number, number, number])[];
 }
 
 export interface LineChartOptions {
@@ -24,8 +28,9 @@ export interface LineChartOptions {
   readonly reference?: { readonly y: number; readonly label: string };
 }
 
-const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
-const margin = { left: 64, right: 16, top: 34, bottom: 62 };
+const palette = colourBlindSafe;
+// The right margin leaves room for the last x tick's label ("24:00") centred on the plot's edge.
+const margin = { left: 64, right: 30, top: 34, bottom: 62 };
 
 /** One chart as a complete `<svg>` document. */
 export function lineChartSvg(options: LineChartOptions): string {
@@ -36,7 +41,10 @@ export function lineChartSvg(options: LineChartOptions): string {
   const ys = (y: number | null): y is number => y !== null && Number.isFinite(y) && (!options.logY || y > 0);
   const all = options.series.flatMap((s) => s.points);
   const xs = all.map(([x]) => x);
-  const yv = all.map(([, y]) => y).filter(ys);
+  const yv = [
+    ...all.map(([, y]) => y),
+    ...options.series.flatMap((s) => (s.band ?? []).flatMap(([, low, high]) => [low, high])),
+  ].filter(ys);
   if (options.reference) yv.push(options.reference.y);
   const xMin = Math.min(...xs, 0);
   const xMax = Math.max(...xs, xMin + 1);
@@ -46,7 +54,7 @@ export function lineChartSvg(options: LineChartOptions): string {
   if (options.logY) {
     yMin = Math.floor(yMin);
     yMax = Math.ceil(yMax);
-  } else yMax = niceCeil(yMax);
+  } else yMax = niceCeiling(yMax);
   const px = (x: number) => margin.left + ((x - xMin) / (xMax - xMin)) * plotW;
   const py = (y: number) => margin.top + plotH - ((tf(y) - yMin) / (yMax - yMin)) * plotH;
   const parts: string[] = [];
@@ -94,6 +102,13 @@ export function lineChartSvg(options: LineChartOptions): string {
   }
   options.series.forEach((series, i) => {
     const color = series.color ?? palette[i % palette.length]!;
+    if (series.band?.length) {
+      const upper = series.band.map(([x, , high]) => `${f(px(x))},${f(py(high))}`);
+      const lower = series.band.map(([x, low]) => `${f(px(x))},${f(py(low))}`).reverse();
+      parts.push(
+        `<polygon fill="${color}" fill-opacity="0.18" stroke="none" points="${[...upper, ...lower].join(' ')}"/>`,
+      );
+    }
     const segments: string[][] = [[]];
     for (const [x, y] of series.points) {
       if (ys(y)) segments[segments.length - 1]!.push(`${f(px(x))},${f(py(y))}`);
@@ -156,9 +171,26 @@ function formatNumber(n: number): string {
   return String(Number(n.toPrecision(3)));
 }
 
-function niceCeil(n: number): number {
-  if (n <= 0) return 1;
-  const step = 10 ** Math.floor(Math.log10(n));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * step >= n) return m * step;
-  return 10 * step;
+/**
+ * Means over bins of `binSize` x units, with each bin's minimum and maximum as a band: a day of per-minute
+ * samples reads as a line with its spread instead of a sawtooth that hides the other series.
+ */
+export function binnedSeries(
+  points: readonly (readonly [number, number])[],
+  binSize: number,
+): { points: [number, number][]; band: [number, number, number][] } {
+  const bins = new Map<number, number[]>();
+  for (const [x, y] of points) {
+    const key = Math.floor(x / binSize);
+    const bin = bins.get(key) ?? [];
+    bin.push(y);
+    bins.set(key, bin);
+  }
+  const out = { points: [] as [number, number][], band: [] as [number, number, number][] };
+  for (const [key, values] of [...bins].sort((a, b) => a[0] - b[0])) {
+    const x = (key + 0.5) * binSize;
+    out.points.push([x, values.reduce((a, b) => a + b, 0) / values.length]);
+    out.band.push([x, Math.min(...values), Math.max(...values)]);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { roundTicks as ticks } from '../data/index.js';
-import { niceCeiling } from './bar-chart-svg.js';
+import { niceCeiling } from './chart-style.js';
 import { escapeXml } from './confusion-matrix-svg.js';
 
 export interface ScatterPoint {

@@ -1,5 +1,5 @@
 import { barChartSvg } from '../bar-chart-svg.js';
-import { lineChartSvg } from '../line-chart-svg.js';
+import { binnedSeries, lineChartSvg } from '../line-chart-svg.js';
 import { scatterSvg } from '../scatter-svg.js';
 import {
   bullets,
@@ -164,15 +164,16 @@ export function dayOfLoadSlide(source: ResultsSource): Slide {
     return [
       {
         name: policyLabel[p],
-        points: minutes.map(
-          (m: { minute: number; replicas: number }) => [m.minute / 60, m.replicas] as [number, number],
+        ...binnedSeries(
+          minutes.map((m: { minute: number; replicas: number }) => [m.minute / 60, m.replicas] as const),
+          10 / 60,
         ),
         color: ['#999999', '#0072B2', '#E69F00'][i],
       },
     ];
   });
   const chart = lineChartSvg({
-    title: `${recipeLabel[choice.name]}: replicas over the day`,
+    title: `${recipeLabel[choice.name]}: replicas (10-minute means, range shaded)`,
     series,
     xLabel: 'hour of the day',
     yLabel: 'replicas',

@@ -1,4 +1,5 @@
 import type { BackboneSpec } from './backbone-spec.js';
+import { ModelConfigError } from './errors.js';
 import {
   decodeModel,
   graphOf,
@@ -15,6 +16,7 @@ export const tensorNames = Object.freeze({
   image: 'image',
   embedding: 'embedding',
   probabilities: 'probabilities',
+  logits: 'logits',
 });
 
 export interface EmbeddingModelOptions {
@@ -44,8 +46,10 @@ export function buildEmbeddingModel(
   const quantised = dequantize && graph.initializer!.some((t) => t.name === dequantize.scale);
   graph.node!.push(
     quantised
-      ? node('DequantizeLinear', [tensor, dequantize.scale, dequantize.zeroPoint], [views])
-      : node('Identity', [tensor], [views]),
+      ? node('DequantizeLinear', [tensor, dequantize.scale, dequantize.zeroPoint], ['embedding_pooled'])
+      : node('Identity', [tensor], ['embedding_pooled']),
+    // A pooled feature may still be [batch, width, 1, 1] (a GlobalAveragePool output); Flatten leaves 2-d alone.
+    node('Flatten', ['embedding_pooled'], [views], { axis: 1 }),
   );
 
   if (options.flipTta) {
@@ -73,6 +77,22 @@ export function buildEmbeddingModel(
     );
   }
   setOutputsAndPrune(model, [valueInfo(tensorNames.embedding, ['batch', spec.embedding.width])]);
+  return model;
+}
+
+/**
+ * The backbone's own classifier as a model: input `image` as for the embedding, output `logits`
+ * [batch, classes] (dequantised, before any softmax). Used to score a peer with its own head, and to check a
+ * converted backbone against a reference on its original task.
+ */
+export function buildClassifierModel(backbone: Uint8Array, spec: BackboneSpec): ModelProto {
+  const { classifier } = spec;
+  if (!classifier) throw new ModelConfigError(spec.name, 'it names no classifier tensor');
+  const model = buildEmbeddingModel(backbone, { ...spec, embedding: classifier }, { flipTta: false });
+  const graph = graphOf(model);
+  for (const n of graph.node ?? [])
+    n.output = (n.output ?? []).map((o) => (o === tensorNames.embedding ? tensorNames.logits : o));
+  graph.output = [valueInfo(tensorNames.logits, ['batch', classifier.width])];
   return model;
 }
 

@@ -38,3 +38,23 @@ export class ModelConfigError extends ModelError {
     super('GG_ERR_MODEL_CONFIG', `${path} is not a valid model description: ${details}`);
   }
 }
+
+/** A `.tflite` file that is not a well-formed TensorFlow Lite FlatBuffer (truncated, corrupt, not TFLite). */
+export class TfliteFormatError extends ModelError {
+  constructor(details: string) {
+    super('GG_ERR_TFLITE_CORRUPT', `not a readable TensorFlow Lite model: ${details}`);
+  }
+}
+
+/** A TensorFlow Lite model holding operators (or tensor types) the converter does not translate to ONNX. */
+export class TfliteUnsupportedError extends ModelError {
+  readonly operators: readonly string[];
+  constructor(operators: readonly string[], details = '') {
+    super(
+      'GG_ERR_TFLITE_UNSUPPORTED',
+      `the TensorFlow Lite model uses operators the ONNX converter does not support: ${operators.join(', ')}` +
+        (details ? ` (${details})` : ''),
+    );
+    this.operators = operators;
+  }
+}

@@ -1,3 +1,4 @@
+export * from './backbone-graph.js';
 export * from './backbone-spec.js';
 export * from './backbone-store.js';
 export * from './calibration.js';
@@ -13,4 +14,5 @@ export * from './onnx-graph.js';
 export * from './onnx-runtime.js';
 export * from './package-model.js';
 export * from './packaged-model.js';
+export * from './tflite-to-onnx.js';
 export * from './train-head.js';

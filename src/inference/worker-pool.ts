@@ -43,8 +43,8 @@ export interface PoolStats {
   readonly queueDepth: number;
   /** Requests inside workers right now. */
   readonly inFlight: number;
-  /** Requests holding an admission ticket: being read, queued or computed. */
-  readonly admitted: number;
+  /** Places reserved by requests whose body is still being read (they count against `max_queue`). */
+  readonly reserved: number;
   readonly instances: number;
   readonly busy: number;
   readonly minInstances: number;
@@ -99,10 +99,10 @@ export class WorkerPool implements Classifier {
   readonly #decodeTarget: number;
   /** Decoded pixels the workers may hold at once: the memory that decodes in flight may take. */
   readonly #decodeBudget: number;
-  readonly #tickets = new WeakSet<AdmissionTicket>();
+  /** Tickets whose request has not reached the queue yet: each holds one place of `max_queue`. */
+  readonly #reserved = new Set<AdmissionTicket>();
   /** Recent answers against recent sheds and deadline drops: whether the replica is serving at all. */
   readonly #outcomes: OutcomeWindow;
-  #admitted = 0;
   #nextBatchId = 1;
   #wakeTimer: NodeJS.Timeout | undefined;
   #wakeAt = Number.POSITIVE_INFINITY;
@@ -158,29 +158,24 @@ export class WorkerPool implements Classifier {
     return this.#ready && !this.#closing && !this.#saturated(performance.now());
   }
 
-  /** Requests that may hold a ticket at once: a full queue plus a full batch on every worker. */
-  get admissionCapacity(): number {
-    return this.serving.max_queue + this.serving.instances * this.serving.max_batch_size;
-  }
-
+  /**
+   * Reserves a queue place for a request whose body is about to be read. Bodies held at once are then at
+   * most `max_queue` (being read or queued) plus the batches in flight, whatever the number of clients.
+   */
   admit(): AdmissionTicket {
     if (this.#closing) throw new ClassifierClosedError();
-    if (this.#admitted >= this.admissionCapacity) {
+    if (this.#placesTaken >= this.serving.max_queue) {
       const now = performance.now();
       this.#outcomes.record(now, 'failed');
       throw new OverloadedError(this.#batcher.size, this.#retryAfterSeconds(now));
     }
-    this.#admitted++;
-    let held = true;
-    const ticket: AdmissionTicket = {
-      release: () => {
-        if (!held) return;
-        held = false;
-        this.#admitted--;
-      },
-    };
-    this.#tickets.add(ticket);
+    const ticket: AdmissionTicket = { release: () => void this.#reserved.delete(ticket) };
+    this.#reserved.add(ticket);
     return ticket;
+  }
+
+  get #placesTaken(): number {
+    return this.#batcher.size + this.#reserved.size;
   }
 
   stats(): PoolStats {
@@ -198,7 +193,7 @@ export class WorkerPool implements Classifier {
     return {
       queueDepth: this.#batcher.size,
       inFlight,
-      admitted: this.#admitted,
+      reserved: this.#reserved.size,
       instances,
       busy,
       minInstances: this.#minInstances,
@@ -253,10 +248,12 @@ export class WorkerPool implements Classifier {
     }
     const now = performance.now();
     const deadline = Math.min(now + this.serving.timeout_ms, options.deadline ?? Number.POSITIVE_INFINITY);
-    const admitted = options.admission !== undefined && this.#tickets.has(options.admission);
+    // A ticket's place was counted when it was reserved; it becomes a queued request's place now.
+    const admitted = options.admission !== undefined && this.#reserved.delete(options.admission);
     return new Promise<Prediction>((resolve, reject) => {
       const pending: Pending = { input, enqueuedAt: now, deadline, pixels, resolve, reject };
-      if (!this.#batcher.offer(pending, admitted)) {
+      const full = !admitted && this.#placesTaken >= this.serving.max_queue;
+      if (full || !this.#batcher.offer(pending, admitted)) {
         this.#outcomes.record(now, 'failed');
         reject(new OverloadedError(this.#batcher.size, this.#retryAfterSeconds(now)));
         return;
@@ -287,7 +284,7 @@ export class WorkerPool implements Classifier {
    */
   #saturated(now: number): boolean {
     const { max_queue: maxQueue, instances: maxInstances, timeout_ms: timeoutMs } = this.serving;
-    if (this.#admitted >= this.admissionCapacity || this.#batcher.size >= maxQueue) return true;
+    if (this.#placesTaken >= maxQueue) return true;
     if (this.#outcomes.failing(now)) return true;
     const running = [...this.#slots].filter((slot) => slot.state !== 'releasing');
     const busy = running.flatMap((slot) => (slot.batch ? [slot.batch] : []));

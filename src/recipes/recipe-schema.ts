@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultServerLimits, serverLimitsSchema } from '../http/index.js';
 
 const quantity = z
   .string()
@@ -73,6 +74,8 @@ export const servingSchema = z.strictObject({
   decode_pixel_budget: z.number().int().positive().optional(),
   /** Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the target is small (false: full-size decode). */
   shrink_on_load: z.boolean().default(true),
+  /** Timeouts and the connection cap of the HTTP server (slow clients, descriptor exhaustion). */
+  http: serverLimitsSchema.default(defaultServerLimits),
 });
 
 export const resourcesSchema = z.strictObject({

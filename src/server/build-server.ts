@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { applyConnectionCap, fastifyLimitOptions } from '../http/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { adminRoutes } from './admin-routes.js';
 import type { ServerContext } from './context.js';
@@ -43,7 +44,9 @@ export async function buildServer(options: ServerOptions): Promise<InferenceServ
     adminToken: options.adminToken,
     state,
   };
+  const limits = options.recipe.serving.http;
   const app = Fastify({
+    ...fastifyLimitOptions(limits),
     logger: options.logger ?? { level: 'info' },
     bodyLimit: options.recipe.serving.max_body_bytes,
     requestIdHeader: 'x-request-id',
@@ -53,6 +56,7 @@ export async function buildServer(options: ServerOptions): Promise<InferenceServ
     return503OnClosing: true,
   });
 
+  applyConnectionCap(app.server, limits);
   app.addHook('onRequest', async (request) => {
     (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
   });

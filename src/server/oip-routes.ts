@@ -8,7 +8,7 @@ import {
   parseInferBody,
   readInputs,
 } from '../inference/index.js';
-import { type ClassifyInput, classifyOne, type ServerContext } from './context.js';
+import { admitBeforeBody, type ClassifyInput, classifyOne, type ServerContext } from './context.js';
 import { NotFoundError } from './errors.js';
 
 /** Input names: the encoded photo (decoded by the server) and the ready tensor the ONNX graph takes. */
@@ -165,12 +165,9 @@ export function oipRoutes(context: ServerContext): FastifyPluginAsync {
       const predictions = await Promise.all(inputs.map((input) => classifyOne(context, input, request)));
       return sendInferResponse(reply, body, predictions, model.classes.length);
     };
-    app.post<{ Params: ModelParams }>('/v2/models/:name/infer', { schema: { params: modelParams } }, infer);
-    app.post<{ Params: ModelParams }>(
-      '/v2/models/:name/versions/:version/infer',
-      { schema: { params: modelParams } },
-      infer,
-    );
+    const inferOptions = { onRequest: admitBeforeBody(context), schema: { params: modelParams } };
+    app.post<{ Params: ModelParams }>('/v2/models/:name/infer', inferOptions, infer);
+    app.post<{ Params: ModelParams }>('/v2/models/:name/versions/:version/infer', inferOptions, infer);
   };
 }
 

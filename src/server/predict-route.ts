@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { classifyOne, type ServerContext } from './context.js';
+import { admitBeforeBody, classifyOne, type ServerContext } from './context.js';
 import { BadRequestError, ServerError } from './errors.js';
 
 const scoreSchema = {
@@ -37,27 +37,31 @@ export function predictRoute(context: ServerContext): FastifyPluginAsync {
       { parseAs: 'buffer', bodyLimit: limit },
       (_req, body, done) => done(null, body),
     );
-    app.post('/predict', { schema: { response: { 200: predictResponse } } }, async (request) => {
-      let bytes: Uint8Array;
-      if (request.isMultipart()) {
-        const file = await request.file();
-        if (!file)
-          throw new BadRequestError('multipart body has no file part; send the photo as a file field');
-        const buffer = await file.toBuffer();
-        if (file.file.truncated)
-          throw new ServerError('GG_ERR_BODY_TOO_LARGE', 413, `photo is larger than ${limit} bytes`);
-        bytes = buffer;
-      } else {
-        if (!Buffer.isBuffer(request.body))
-          throw new ServerError(
-            'GG_ERR_CONTENT_TYPE',
-            415,
-            'send the photo as image/*, application/octet-stream or multipart',
-          );
-        bytes = request.body;
-      }
-      if (bytes.length === 0) throw new BadRequestError('empty body: send a JPEG, PNG or WebP photo');
-      return classifyOne(context, { kind: 'image', bytes }, request);
-    });
+    app.post(
+      '/predict',
+      { onRequest: admitBeforeBody(context), schema: { response: { 200: predictResponse } } },
+      async (request) => {
+        let bytes: Uint8Array;
+        if (request.isMultipart()) {
+          const file = await request.file();
+          if (!file)
+            throw new BadRequestError('multipart body has no file part; send the photo as a file field');
+          const buffer = await file.toBuffer();
+          if (file.file.truncated)
+            throw new ServerError('GG_ERR_BODY_TOO_LARGE', 413, `photo is larger than ${limit} bytes`);
+          bytes = buffer;
+        } else {
+          if (!Buffer.isBuffer(request.body))
+            throw new ServerError(
+              'GG_ERR_CONTENT_TYPE',
+              415,
+              'send the photo as image/*, application/octet-stream or multipart',
+            );
+          bytes = request.body;
+        }
+        if (bytes.length === 0) throw new BadRequestError('empty body: send a JPEG, PNG or WebP photo');
+        return classifyOne(context, { kind: 'image', bytes }, request);
+      },
+    );
   };
 }

@@ -1,0 +1,8 @@
+export {
+  applyConnectionCap,
+  defaultServerLimits,
+  type FastifyLimitOptions,
+  fastifyLimitOptions,
+  type ServerLimits,
+  serverLimitsSchema,
+} from './server-limits.js';

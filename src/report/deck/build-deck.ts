@@ -55,14 +55,20 @@ export interface DeckSidecar {
   readonly overflow: readonly OverflowFinding[];
 }
 
-/** Builds the deck: slides from the results, laid out and printed by Chromium, and its sidecar. */
-export async function buildDeck(options: DeckOptions): Promise<DeckSidecar> {
-  const source = new ResultsSource(options.projectDir, options.resultsDir);
+/** The slides from the results, before layout: every figure and every missing file recorded in the source. */
+export async function composeSlides(source: ResultsSource): Promise<Slide[]> {
   const slides: Slide[] = [];
   for (const [i, build] of deckSlides.entries()) {
     source.beginSlide(i + 1);
     slides.push(await build(source));
   }
+  return slides;
+}
+
+/** Builds the deck: slides from the results, laid out and printed by Chromium, and its sidecar. */
+export async function buildDeck(options: DeckOptions): Promise<DeckSidecar> {
+  const source = new ResultsSource(options.projectDir, options.resultsDir);
+  const slides = await composeSlides(source);
   if (source.figures.length === 0)
     throw new DeckError(
       'GG_ERR_DECK_NO_RESULTS',

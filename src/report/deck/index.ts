@@ -1,5 +1,18 @@
-export { buildDeck, type DeckOptions, type DeckSidecar, deckSlides, sidecarPath } from './build-deck.js';
+export {
+  buildDeck,
+  composeSlides,
+  type DeckOptions,
+  type DeckSidecar,
+  deckSlides,
+  sidecarPath,
+} from './build-deck.js';
 export { DeckError, type DeckErrorCode, deckErrorCodes } from './errors.js';
 export { wilsonInterval } from './format.js';
 export { findChromium, type OverflowFinding } from './print-deck.js';
-export { type FigureRecord, parseResultFile, readField, resolveResultFile } from './results-source.js';
+export {
+  type FigureRecord,
+  parseResultFile,
+  ResultsSource,
+  readField,
+  resolveResultFile,
+} from './results-source.js';

@@ -47,6 +47,8 @@ export interface AppOptions {
   /** Fastify's trustProxy: true (any), or the proxies' addresses/CIDRs (comma-separated) whose X-Forwarded-* to believe. */
   readonly trustProxy?: boolean | string;
   readonly now?: () => Date;
+  /** Names this app's pending blob rows for start-up recovery; one per data folder (random when absent). */
+  readonly instanceId?: string;
 }
 
 export const appDefaults = {

@@ -26,6 +26,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     decodeLimits: options.decodeLimits ?? defaultDecodeLimits,
     imageSizes: options.imageSizes ?? defaultImageSizes,
     correctionQuorum: settings.correctionQuorum,
+    instance: options.instanceId ?? randomBytes(8).toString('hex'),
     ...(options.now ? { now: options.now } : {}),
   });
   const context = new AppContext(service, options.classifier, options.adminToken, {
@@ -72,6 +73,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(photoRoutes, { context });
   await app.register(apiRoutes, { context, prefix: '/api' });
   await app.register(adminRoutes, { context, prefix: '/admin' });
+
+  // Liveness: the process answers. Readiness (/health) also needs the database and the classifier; a
+  // database outage must take replicas out of the Service, not restart them all.
+  app.get('/health/live', async () => ({ status: 'ok' }));
 
   app.get(
     '/health',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -13,6 +13,11 @@ export interface BlobStore {
   get(key: string): Promise<Uint8Array | undefined>;
   /** Deleting a missing blob is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Start-up recovery of the store's own half-written files, for stores one process owns (a folder). Called
+   * before the app serves; returns how many it removed.
+   */
+  recover?(): Promise<number>;
 }
 
 const keyPattern = /^[a-z0-9][a-z0-9/_.-]{0,200}$/;
@@ -54,5 +59,13 @@ export class FolderBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     assertBlobKey(key);
     await rm(join(this.root, key), { force: true });
+  }
+
+  /** A `.partial` file at start-up is a write a killed process never finished: nobody will rename it. */
+  async recover(): Promise<number> {
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
+    const partial = entries.filter((e) => e.isFile() && e.name.endsWith('.partial'));
+    await Promise.all(partial.map((e) => rm(join(e.parentPath, e.name), { force: true })));
+    return partial.length;
   }
 }

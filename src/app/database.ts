@@ -62,7 +62,19 @@ export interface PredictionLogTable {
   latency_ms: number;
 }
 
+/**
+ * Blob keys being written or deleted: a row exists from before the first byte is written until the photo's row
+ * commits (or the blob is gone), so a process killed in between leaves a record that start-up recovery follows.
+ */
+export interface PendingBlobTable {
+  key: string;
+  /** The app instance (data folder) that wrote it: its own rows are garbage as soon as it starts again. */
+  instance: string;
+  created_at: string;
+}
+
 export interface AppDatabase {
+  pending_blobs: PendingBlobTable;
   photos: PhotoTable;
   corrections: CorrectionTable;
   prediction_log: PredictionLogTable;
@@ -81,6 +93,30 @@ export interface DatabaseOptions {
   readonly url: string;
   /** PostgreSQL only: a schema to create and use (tests isolate themselves this way). */
   readonly schema?: string | undefined;
+  /** PostgreSQL only: told when an idle pooled connection dies (server restart, failover, network). */
+  readonly onConnectionError?: ((error: Error) => void) | undefined;
+}
+
+/**
+ * Runs `work` in a transaction on one connection. Unlike Kysely's `transaction()`, a failed rollback never hides
+ * the error that caused it: SQLite rolls back by itself on SQLITE_FULL, and Kysely's own ROLLBACK then fails
+ * with "no transaction is active", which used to replace "disk full" (so a full disk looked like a bug).
+ */
+export async function inTransaction<T>(
+  handle: DatabaseHandle,
+  work: (tx: Kysely<AppDatabase>) => Promise<T>,
+): Promise<T> {
+  return handle.db.connection().execute(async (connection) => {
+    await sql`begin`.execute(connection);
+    try {
+      const result = await work(connection);
+      await sql`commit`.execute(connection);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /** Opens the database and brings its schema up to date before anything else touches it. */
@@ -93,8 +129,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const pool = new pg.Pool({
       connectionString: options.url,
       max: 10,
+      // A request during an outage should fail fast (503) rather than wait on a server that is not there.
+      connectionTimeoutMillis: 3000,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
+    // An idle client whose server went away emits 'error' on the pool; with no listener that is an uncaught
+    // exception that kills the app (57P01 on every PostgreSQL restart). The pool has already dropped that
+    // client and connects anew on the next query, so the app recovers by itself when the server is back.
+    pool.on('error', (error) => options.onConnectionError?.(error));
     db = new Kysely<AppDatabase>({ dialect: new PostgresDialect({ pool }) });
     if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
   } else {
@@ -194,6 +236,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .on('corrections')
           .columns(['photo_id', 'voter_hash'])
           .unique()
+          .execute();
+      },
+    },
+    '003-pending-blobs': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('pending_blobs')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('instance', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
       },
     },

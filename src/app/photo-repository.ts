@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ClassScore } from '../inference/classifier.js';
 import type { Vote } from './correction-votes.js';
-import type { DatabaseHandle, PhotoTable } from './database.js';
+import { type DatabaseHandle, inTransaction, type PhotoTable } from './database.js';
 
 export interface Photo {
   readonly id: string;
@@ -46,9 +46,32 @@ export interface Page<T> {
 export class PhotoRepository {
   constructor(private readonly handle: DatabaseHandle) {}
 
-  /** Stores the photo and its prediction-log line together, or neither. */
+  /** Records blob keys about to be written (or deleted), before any byte is: see PendingBlobTable. */
+  async reserveBlobs(keys: readonly string[], instance: string, at: string): Promise<void> {
+    await this.handle.db
+      .insertInto('pending_blobs')
+      .values(keys.map((key) => ({ key, instance, created_at: at })))
+      .execute();
+  }
+
+  async releaseBlobs(keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await this.handle.db.deleteFrom('pending_blobs').where('key', 'in', keys).execute();
+  }
+
+  /** Pending keys of `instance`, and anyone's older than `before` (an instance that never came back). */
+  async pendingBlobs(instance: string, before: string): Promise<string[]> {
+    const rows = await this.handle.db
+      .selectFrom('pending_blobs')
+      .select('key')
+      .where((eb) => eb.or([eb('instance', '=', instance), eb('created_at', '<', before)]))
+      .execute();
+    return rows.map((r) => r.key);
+  }
+
+  /** Stores the photo and its prediction-log line together, or neither, and releases its pending blob keys. */
   async insert(photo: Photo): Promise<void> {
-    await this.handle.db.transaction().execute(async (tx) => {
+    await inTransaction(this.handle, async (tx) => {
+      await tx.deleteFrom('pending_blobs').where('key', 'in', [photo.imageKey, photo.thumbKey]).execute();
       await tx.insertInto('photos').values(toRow(photo)).execute();
       await tx
         .insertInto('prediction_log')
@@ -119,7 +142,7 @@ export class PhotoRepository {
     at: string,
     decide: (votes: readonly Vote[]) => string,
   ): Promise<string> {
-    return this.handle.db.transaction().execute(async (tx) => {
+    return inTransaction(this.handle, async (tx) => {
       await tx
         .insertInto('corrections')
         .values({
@@ -219,11 +242,24 @@ export class PhotoRepository {
     }));
   }
 
-  /** Removes the photo and its corrections; the prediction log keeps its lines (no image, no caption). */
-  async delete(id: string): Promise<void> {
-    await this.handle.db.transaction().execute(async (tx) => {
+  /**
+   * Removes the photo and its corrections; the prediction log keeps its lines (no image, no caption). With
+   * `pending`, its blob keys are recorded in the same transaction, so the blobs are deleted even if the process
+   * dies before it gets to them.
+   */
+  async delete(
+    id: string,
+    pending?: { keys: readonly string[]; instance: string; at: string },
+  ): Promise<void> {
+    await inTransaction(this.handle, async (tx) => {
       await tx.deleteFrom('corrections').where('photo_id', '=', id).execute();
       await tx.deleteFrom('photos').where('id', '=', id).execute();
+      if (pending)
+        await tx
+          .insertInto('pending_blobs')
+          .values(pending.keys.map((key) => ({ key, instance: pending.instance, created_at: pending.at })))
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
     });
   }
 

@@ -4,6 +4,7 @@ import type { Classifier, Prediction } from '../inference/classifier.js';
 import { type DecodeLimits, inspectImage, requireImageFormat } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
 import { shownCategory } from './correction-votes.js';
+import { isStorageFull } from './error-mapping.js';
 import { PhotoNotFoundError, UnknownCategoryError } from './errors.js';
 import { type ImageSizes, prepareStoredImages } from './photo-image.js';
 import type { Page, Photo, PhotoRepository } from './photo-repository.js';
@@ -18,6 +19,8 @@ export interface UploadInput {
 export interface PhotoServiceOptions {
   readonly decodeLimits: DecodeLimits;
   readonly imageSizes: ImageSizes;
+  /** Names this app's pending blob rows (see PendingBlobTable); one per data folder. */
+  readonly instance: string;
   /** Agreeing votes that move a photo to another category for everyone (see shownCategory). */
   readonly correctionQuorum: number;
   readonly now?: () => Date;
@@ -71,15 +74,17 @@ export class PhotoService {
       bytes: images.image.length,
       latencyMs,
     });
-    const written: string[] = [];
+    const keys = [photo.imageKey, photo.thumbKey];
+    // Recorded before the first byte is written: a process killed anywhere below leaves a row that start-up
+    // recovery (recoverBlobs) follows to delete the blobs, so no orphan outlives a restart.
+    await this.photos.reserveBlobs(keys, this.options.instance, stamp.toISOString());
     try {
       await this.blobs.put(photo.imageKey, images.image, images.mime);
-      written.push(photo.imageKey);
       await this.blobs.put(photo.thumbKey, images.thumb, 'image/jpeg');
-      written.push(photo.thumbKey);
       await this.photos.insert(photo);
     } catch (error) {
-      await Promise.allSettled(written.map((key) => this.blobs.delete(key)));
+      await Promise.allSettled(keys.map((key) => this.blobs.delete(key)));
+      await this.photos.releaseBlobs(keys).catch(() => undefined);
       throw error;
     }
     return photo;
@@ -106,10 +111,27 @@ export class PhotoService {
     return { ...photo, category: shown };
   }
 
-  /** Rows first: a crash between the two steps leaves an unreferenced file, never a row pointing at nothing. */
+  /**
+   * Rows first, with the blob keys recorded as pending in the same transaction: a crash between the steps
+   * leaves neither a row pointing at nothing nor an orphan after recovery. On a full disk the transaction
+   * cannot be written, so the bytes go first: deleting is how an operator frees space, and must not fail then.
+   */
   async delete(photo: Photo): Promise<void> {
-    await this.photos.delete(photo.id);
-    await Promise.all([this.blobs.delete(photo.imageKey), this.blobs.delete(photo.thumbKey)]);
+    const keys = [photo.imageKey, photo.thumbKey];
+    try {
+      await this.photos.delete(photo.id, {
+        keys,
+        instance: this.options.instance,
+        at: this.now().toISOString(),
+      });
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      await Promise.all(keys.map((key) => this.blobs.delete(key)));
+      await this.photos.delete(photo.id);
+      return;
+    }
+    await Promise.all(keys.map((key) => this.blobs.delete(key)));
+    await this.photos.releaseBlobs(keys);
   }
 }
 

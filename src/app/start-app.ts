@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Classifier, createClassifier, createRemoteClassifier } from '../inference/index.js';
@@ -9,6 +10,7 @@ import type { AppOptions } from './app-context.js';
 import { FolderBlobStore } from './blob-store.js';
 import { type DatabaseHandle, openDatabase } from './database.js';
 import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
+import { recoverStorage } from './storage-recovery.js';
 
 export interface AppConfig {
   readonly port: number;
@@ -26,7 +28,33 @@ export interface AppConfig {
   readonly adminToken?: string | undefined;
   readonly secret?: string | undefined;
   readonly logLevel: string;
+  /** Trust X-Forwarded-For/-Proto from: true (any proxy) or addresses/CIDRs, comma-separated. */
+  readonly trustProxy?: boolean | string | undefined;
+  readonly secureCookies?: boolean | 'auto' | undefined;
+  readonly correctionQuorum?: number | undefined;
+  readonly uploadsPerMinute?: number | undefined;
+  /** Socket-level limits: slow or idle clients are cut off, and connections beyond the cap are refused. */
+  readonly http?: HttpLimits | undefined;
+  /** How old another instance's pending blob keys must be before start-up recovery takes them. */
+  readonly recoveryGraceMs?: number | undefined;
 }
+
+export interface HttpLimits {
+  /** Whole request (headers and body) must arrive within this. */
+  readonly requestTimeoutMs: number;
+  /** Headers must arrive within this (slow-loris). */
+  readonly headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+}
+
+export const defaultHttpLimits: HttpLimits = Object.freeze({
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+});
 
 export interface RunningApp {
   readonly app: FastifyInstance;
@@ -40,7 +68,15 @@ export interface RunningApp {
 export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {}): Promise<RunningApp> {
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const database = await openDatabase({ url: config.databaseUrl ?? join(dataDir, 'gourmetgram.db') });
+  let app: FastifyInstance | undefined;
+  const database = await openDatabase({
+    url: config.databaseUrl ?? join(dataDir, 'gourmetgram.db'),
+    onConnectionError: (error) =>
+      app?.log.warn(
+        { reason: error.message },
+        'database connection lost; the pool reconnects on the next query',
+      ),
+  });
   let classifier: Classifier | undefined;
   try {
     classifier = config.inferenceUrl
@@ -50,10 +86,18 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
           mirrorDir: config.store.mirrorDir,
           ...(config.store.headsDir ? { headsDir: config.store.headsDir } : {}),
         });
-    const app = await buildApp({
+    const blobs = config.s3 ? new S3BlobStore(config.s3) : new FolderBlobStore(join(dataDir, 'blobs'));
+    const instanceId = await instanceIdOf(dataDir);
+    const recovered = await recoverStorage(database, blobs, instanceId, config.recoveryGraceMs ?? 3_600_000);
+    app = await buildApp({
       classifier,
       database,
-      blobs: config.s3 ? new S3BlobStore(config.s3) : new FolderBlobStore(join(dataDir, 'blobs')),
+      blobs,
+      instanceId,
+      trustProxy: config.trustProxy,
+      secureCookies: config.secureCookies,
+      correctionQuorum: config.correctionQuorum,
+      uploadsPerMinute: config.uploadsPerMinute,
       adminToken: config.adminToken,
       secret: config.secret,
       maxUploadBytes: config.recipe.serving.max_body_bytes,
@@ -62,15 +106,22 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
       logger: { level: config.logLevel },
       ...extra,
     });
+    app.log.info({ ...recovered, instance: instanceId }, 'start-up recovery');
+    const limits = config.http ?? defaultHttpLimits;
+    app.server.requestTimeout = limits.requestTimeoutMs;
+    app.server.headersTimeout = limits.headersTimeoutMs;
+    app.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+    app.server.maxConnections = limits.maxConnections;
     const address = await app.listen({ port: config.port, host: config.host });
     const running = classifier;
+    const server = app;
     return {
-      app,
+      app: server,
       url: address,
       classifier: running,
       database,
       async close() {
-        await app.close();
+        await server.close();
         await running.close();
         await database.close();
       },
@@ -80,4 +131,14 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
     await database.close();
     throw error;
   }
+}
+
+/** A stable name for this data folder, so a restarted app knows which pending blob keys were its own. */
+async function instanceIdOf(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'instance-id');
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  if (/^[a-f0-9]{16}$/.test(existing.trim())) return existing.trim();
+  const id = randomBytes(8).toString('hex');
+  await writeFile(file, `${id}\n`);
+  return id;
 }

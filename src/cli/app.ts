@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { startApp } from '../app/index.js';
+import { appDefaults, defaultHttpLimits, startApp } from '../app/index.js';
 import { loadRecipe } from '../recipes/index.js';
 import type { Environment } from './environment.js';
 import { storeOptions } from './store-options.js';
@@ -7,11 +7,16 @@ import { storeOptions } from './store-options.js';
 const usage = `usage: gourmetgram app [--port <p>] [--host <h>] [--data-dir <dir>] [--recipe <file|name>]
                        [--database-url <postgres://…>] [--inference-url <http://…>] [--inference-model <name>]
                        [--s3-endpoint <http://…> --s3-bucket <name>]
+                       [--trust-proxy <true|addresses>] [--secure-cookies <auto|always|never>]
+                       [--correction-quorum <n>] [--uploads-per-minute <n>] [--max-connections <n>]
+                       [--request-timeout-s <s>]
 Runs the GourmetGram web app (defaults: port 3000, ./data, recipe latency, SQLite, in-process classifier).
 Environment: GOURMETGRAM_PORT, GOURMETGRAM_DATA_DIR, GOURMETGRAM_DATABASE_URL, GOURMETGRAM_INFERENCE_URL,
 GOURMETGRAM_INFERENCE_MODEL, GOURMETGRAM_S3_ENDPOINT, GOURMETGRAM_S3_BUCKET, GOURMETGRAM_S3_ACCESS_KEY,
 GOURMETGRAM_S3_SECRET_KEY, GOURMETGRAM_S3_REGION (photos in that bucket, not <data-dir>/blobs),
-GOURMETGRAM_ADMIN_TOKEN (enables admin actions), GOURMETGRAM_APP_SECRET (CSRF key shared by replicas).`;
+GOURMETGRAM_ADMIN_TOKEN (enables admin actions), GOURMETGRAM_APP_SECRET (CSRF key shared by replicas),
+GOURMETGRAM_TRUST_PROXY, GOURMETGRAM_SECURE_COOKIES, GOURMETGRAM_CORRECTION_QUORUM, GOURMETGRAM_UPLOADS_PER_MINUTE,
+GOURMETGRAM_MAX_CONNECTIONS, GOURMETGRAM_REQUEST_TIMEOUT_S.`;
 
 export async function run(argv: string[], env: Environment): Promise<number> {
   const { values } = parseArgs({
@@ -27,6 +32,12 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       'heads-dir': { type: 'string' },
       's3-endpoint': { type: 'string' },
       's3-bucket': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+      'secure-cookies': { type: 'string' },
+      'correction-quorum': { type: 'string' },
+      'max-connections': { type: 'string' },
+      'request-timeout-s': { type: 'string' },
+      'uploads-per-minute': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -51,6 +62,38 @@ export async function run(argv: string[], env: Environment): Promise<number> {
         }
       : undefined;
   const recipe = await loadRecipe(values.recipe ?? env.values.RECIPE ?? 'latency');
+  const trustProxyText = values['trust-proxy'] ?? env.values.TRUST_PROXY ?? 'false';
+  // Fastify's trustProxy: a boolean, or the proxies' addresses/CIDRs whose X-Forwarded-* headers to believe.
+  const trustProxy = trustProxyText === 'true' ? true : trustProxyText === 'false' ? false : trustProxyText;
+  const secureText = values['secure-cookies'] ?? env.values.SECURE_COOKIES ?? 'auto';
+  const secureCookies = ({ auto: 'auto', always: true, never: false } as const)[
+    secureText as 'auto' | 'always' | 'never'
+  ];
+  if (secureCookies === undefined)
+    throw new Error(`--secure-cookies ${secureText}: use auto, always or never`);
+  const correctionQuorum = positiveInteger(
+    '--correction-quorum',
+    values['correction-quorum'] ?? env.values.CORRECTION_QUORUM ?? '3',
+  );
+  const uploadsPerMinute = positiveInteger(
+    '--uploads-per-minute',
+    values['uploads-per-minute'] ?? env.values.UPLOADS_PER_MINUTE ?? String(appDefaults.uploadsPerMinute),
+  );
+  const http = {
+    ...defaultHttpLimits,
+    maxConnections: positiveInteger(
+      '--max-connections',
+      values['max-connections'] ?? env.values.MAX_CONNECTIONS ?? String(defaultHttpLimits.maxConnections),
+    ),
+    requestTimeoutMs:
+      1000 *
+      positiveInteger(
+        '--request-timeout-s',
+        values['request-timeout-s'] ??
+          env.values.REQUEST_TIMEOUT_S ??
+          String(defaultHttpLimits.requestTimeoutMs / 1000),
+      ),
+  };
   const config = {
     port,
     host: values.host ?? env.values.HOST ?? '0.0.0.0',
@@ -64,6 +107,11 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     adminToken: env.values.ADMIN_TOKEN,
     secret: env.values.APP_SECRET,
     logLevel: env.logLevel,
+    trustProxy,
+    secureCookies,
+    correctionQuorum,
+    uploadsPerMinute,
+    http,
   };
   process.stderr.write(
     `${JSON.stringify({
@@ -76,6 +124,17 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite',
       classifier: config.inferenceUrl ? `remote ${config.inferenceUrl}` : `in-process ${recipe.serving.mode}`,
       admin: config.adminToken ? 'enabled' : 'disabled',
+      csrf_secret: config.secret ? 'shared (GOURMETGRAM_APP_SECRET)' : 'random per process',
+      trust_proxy: trustProxy,
+      secure_cookies: secureText,
+      hsts: 'when the request came over HTTPS',
+      correction_quorum: correctionQuorum,
+      uploads_per_minute: uploadsPerMinute,
+      corrections_per_minute: appDefaults.correctionsPerMinute,
+      max_connections: http.maxConnections,
+      request_timeout_s: http.requestTimeoutMs / 1000,
+      headers_timeout_s: http.headersTimeoutMs / 1000,
+      keep_alive_timeout_s: http.keepAliveTimeoutMs / 1000,
     })}\n`,
   );
   const running = await startApp(config);
@@ -94,4 +153,11 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${flag} ${text} is not a positive whole number`);
+  return value;
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -19,6 +21,7 @@ let browser: Browser;
 let base: string;
 let page: Page;
 const problems: string[] = [];
+const communityIds: string[] = [];
 
 before(async () => {
   await mkdir(artifacts, { recursive: true });
@@ -31,7 +34,9 @@ before(async () => {
     'Crispy, golden, gone in minutes',
     'Brunch!',
   ].entries())
-    await upload(h.app, undefined, await foodPhoto(i * 3 + 1), { json: true, caption });
+    communityIds.push(
+      (await upload(h.app, undefined, await foodPhoto(i * 3 + 1), { json: true, caption })).json().id,
+    );
   base = await h.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({
     executablePath,
@@ -138,4 +143,55 @@ it('should upload a real photo, show its category page, browse the category and 
   await page.goto(`${base}/`);
   await page.screenshot({ path: join(artifacts, '6-home-phone.png'), fullPage: true });
   assert.deepEqual(problems, []);
+});
+
+it('should refuse a correction that a form on another site posts, and keep the visitor’s owner cookie', async () => {
+  await page.goto(`${base}/`);
+  const cookiesBefore = await page.context().cookies(base);
+  const owner = cookiesBefore.find((c) => c.name === 'gg_owner')?.value;
+  assert.ok(owner, 'the visitor holds an owner cookie');
+  const id = communityIds[0]!;
+  const before = await h.database.db
+    .selectFrom('photos')
+    .select('category')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const target = classifier.info().classes.find((c) => c !== before.category)!;
+
+  // Another site: a different host name (localhost, not 127.0.0.1) on another port, as an attacker's page.
+  const attacker = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(`<!doctype html><title>Win a prize</title>
+<form id="f" method="post" action="${base}/photos/${id}/corrections">
+<input type="hidden" name="_csrf" value="forged"><input type="hidden" name="category" value="${target}">
+</form><script>document.getElementById('f').submit()</script>`);
+  });
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (attacker.address() as AddressInfo).port;
+    const answered = page.waitForResponse((r) => r.url().endsWith(`/photos/${id}/corrections`));
+    await page.goto(`http://localhost:${port}/`);
+    const response = await answered;
+    assert.equal(response.status(), 403);
+    assert.equal(response.headers()['set-cookie'], undefined, 'no cookie is issued in answer to a write');
+    await page.waitForLoadState();
+    assert.match((await page.locator('main').textContent()) ?? '', /did not come from this site/);
+    await page.screenshot({ path: join(artifacts, '7-cross-site-refused.png'), fullPage: true });
+  } finally {
+    await new Promise((resolve) => attacker.close(resolve));
+  }
+  const after = await h.database.db
+    .selectFrom('photos')
+    .select('category')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  assert.equal(after.category, before.category);
+  const votes = await h.database.db
+    .selectFrom('corrections')
+    .select('id')
+    .where('photo_id', '=', id)
+    .execute();
+  assert.equal(votes.length, 0);
+  const cookiesAfter = await page.context().cookies(base);
+  assert.equal(cookiesAfter.find((c) => c.name === 'gg_owner')?.value, owner, 'the owner cookie survives');
 });

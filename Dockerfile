@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The inference server image: `docker build --build-arg RECIPE=latency -t gourmetgram:0.1.0 .`
+# The GourmetGram image, model server and web app alike: `docker build --build-arg RECIPE=latency -t gourmetgram:0.1.0 .`
 # Stage 1 installs and compiles, fetches the recipe's backbone (checked against its SHA-256) into a mirror folder
 # and drops dev dependencies; stage 2 is distroless Node 20 running as the unprivileged "nonroot" user (65532),
 # with nothing but the compiled code, production node_modules, recipes, our trained heads and the mirror.
@@ -20,7 +20,7 @@ COPY models ./models
 COPY recipes ./recipes
 RUN npx tsc -p . && rm -rf dist/test dist/bench && find dist -name '*.test.js*' -delete
 RUN node dist/src/cli/main.js deploy --recipe "$RECIPE" --target mirror --out /app/mirror
-RUN npm prune --omit=dev --ignore-scripts && mkdir -p /app/empty-cache
+RUN npm prune --omit=dev --ignore-scripts && mkdir -p /app/empty-cache /app/empty-data
 
 FROM gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot
 WORKDIR /app
@@ -33,11 +33,15 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/models ./models
 COPY --from=build /app/recipes ./recipes
 COPY --from=build /app/mirror ./mirror
+# The web app's browser assets (stylesheet, icons, ES modules), served from the image by `gourmetgram app`.
+COPY web ./web
 # Writable for packaged models when run without Kubernetes' emptyDir over it.
 COPY --from=build --chown=65532:65532 /app/empty-cache /var/cache/gourmetgram
+# The app's data folder (instance id, exports; SQLite and photos when run without PostgreSQL and S3).
+COPY --from=build --chown=65532:65532 /app/empty-data /var/lib/gourmetgram
 USER 65532:65532
 EXPOSE 8080
-# The distroless entrypoint is node itself. Kubernetes passes `serve --recipe ... --port 8080` as args; alone,
-# the image serves the latency recipe.
+# The distroless entrypoint is node itself. Kubernetes passes `serve --recipe ... --port 8080` (the model server)
+# or `app --recipe ... --port 8080 ...` (the web app) as args; alone, the image serves the latency recipe.
 ENTRYPOINT ["/nodejs/bin/node", "dist/src/cli/main.js"]
 CMD ["serve", "--recipe", "/app/recipes/latency.yaml", "--port", "8080"]

@@ -1,3 +1,4 @@
+export * from './app-manifests.js';
 export * from './capacity-figures.js';
 export * from './cost-report.js';
 export * from './errors.js';

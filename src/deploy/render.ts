@@ -8,6 +8,7 @@ import {
   resolveBackbone,
 } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
+import { renderAppManifests } from './app-manifests.js';
 import { renderKServe } from './kserve-manifests.js';
 import { renderKubernetes } from './kubernetes-manifests.js';
 import { writeTritonRepository } from './triton-repository.js';
@@ -44,11 +45,14 @@ export function renderManifests(
     ];
   }
   const k = renderKubernetes(recipe, options);
+  const app = renderAppManifests(recipe, options);
   return [
     { file: 'deployment.yaml', object: k.deployment },
     { file: 'service.yaml', object: k.service },
     ...(k.hpa ? [{ file: 'hpa.yaml', object: k.hpa }] : []),
     ...(k.scaledObject ? [{ file: 'keda-scaledobject.yaml', object: k.scaledObject }] : []),
+    { file: 'app-deployment.yaml', object: app.deployment },
+    { file: 'app-service.yaml', object: app.service },
   ];
 }
 

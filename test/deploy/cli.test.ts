@@ -44,7 +44,7 @@ describe('deploy and cost commands', () => {
       'example/gg:1',
     );
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout.trim().split('\n').length, 4);
+    assert.equal(result.stdout.trim().split('\n').length, 6);
     const deployment = parse(await readFile(join(out, 'deployment.yaml'), 'utf8'));
     new Deployment(deployment).validate();
     assert.equal(deployment.spec.template.spec.containers[0].image, 'example/gg:1');

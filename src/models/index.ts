@@ -14,5 +14,6 @@ export * from './onnx-graph.js';
 export * from './onnx-runtime.js';
 export * from './package-model.js';
 export * from './packaged-model.js';
+export * from './tflite-model.js';
 export * from './tflite-to-onnx.js';
 export * from './train-head.js';

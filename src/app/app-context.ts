@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { ServerLimits } from '../http/index.js';
 import type { Classifier } from '../inference/classifier.js';
 import type { DecodeLimits } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
@@ -47,6 +48,8 @@ export interface AppOptions {
   /** Fastify's trustProxy: true (any), or the proxies' addresses/CIDRs (comma-separated) whose X-Forwarded-* to believe. */
   readonly trustProxy?: boolean | string;
   readonly now?: () => Date;
+  /** Timeouts and the connection cap of the HTTP server (src/http); Node's defaults when absent. */
+  readonly limits?: ServerLimits;
   /** Names this app's pending blob rows for start-up recovery; one per data folder (random when absent). */
   readonly instanceId?: string;
 }

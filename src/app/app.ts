@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { applyConnectionCap, fastifyLimitOptions } from '../http/index.js';
 import { defaultDecodeLimits } from '../vision/index.js';
 import { AppContext, type AppOptions, appDefaults, wantsJson } from './app-context.js';
 import { isDatabaseUnavailable, toAppError } from './error-mapping.js';
@@ -40,6 +41,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const app = Fastify({
+    ...(options.limits ? fastifyLimitOptions(options.limits) : {}),
     logger: typeof settings.logger === 'object' ? { ...settings.logger } : settings.logger,
     trustProxy: settings.trustProxy,
     bodyLimit: 64 * 1024,
@@ -47,6 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Route schemas: coerce query strings to numbers, but never add or strip silently.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
+  if (options.limits) applyConnectionCap(app.server, options.limits);
   await registerSecurity(app, {
     secret: options.secret ?? randomBytes(32).toString('base64url'),
     secureCookies: settings.secureCookies,
@@ -132,7 +135,11 @@ function sendError(
 ): FastifyReply {
   if (request.raw.socket?.destroyed) {
     // The visitor left (closed the tab, lost the network): nothing to answer and nothing of ours went wrong.
-    request.log.info({ reason: error.message }, 'client closed the connection');
+    // This is the request's one log line: Fastify writes no "completed" line for a destroyed socket.
+    request.log.info(
+      { method: request.method, url: request.url, ip: request.ip, reason: error.message },
+      'client closed the connection',
+    );
     return reply.code(499).send();
   }
   let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { ServerLimits } from '../http/index.js';
 import { type Classifier, createClassifier, createRemoteClassifier } from '../inference/index.js';
 import type { ModelStoreOptions } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
@@ -33,28 +34,11 @@ export interface AppConfig {
   readonly secureCookies?: boolean | 'auto' | undefined;
   readonly correctionQuorum?: number | undefined;
   readonly uploadsPerMinute?: number | undefined;
-  /** Socket-level limits: slow or idle clients are cut off, and connections beyond the cap are refused. */
-  readonly http?: HttpLimits | undefined;
+  /** Connection and request limits; the recipe's `serving.http` when absent. */
+  readonly limits?: ServerLimits | undefined;
   /** How old another instance's pending blob keys must be before start-up recovery takes them. */
   readonly recoveryGraceMs?: number | undefined;
 }
-
-export interface HttpLimits {
-  /** Whole request (headers and body) must arrive within this. */
-  readonly requestTimeoutMs: number;
-  /** Headers must arrive within this (slow-loris). */
-  readonly headersTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this. */
-  readonly keepAliveTimeoutMs: number;
-  readonly maxConnections: number;
-}
-
-export const defaultHttpLimits: HttpLimits = Object.freeze({
-  requestTimeoutMs: 60_000,
-  headersTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 5_000,
-  maxConnections: 1024,
-});
 
 export interface RunningApp {
   readonly app: FastifyInstance;
@@ -98,6 +82,7 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
       secureCookies: config.secureCookies,
       correctionQuorum: config.correctionQuorum,
       uploadsPerMinute: config.uploadsPerMinute,
+      limits: config.limits ?? config.recipe.serving.http,
       adminToken: config.adminToken,
       secret: config.secret,
       maxUploadBytes: config.recipe.serving.max_body_bytes,
@@ -107,11 +92,6 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
       ...extra,
     });
     app.log.info({ ...recovered, instance: instanceId }, 'start-up recovery');
-    const limits = config.http ?? defaultHttpLimits;
-    app.server.requestTimeout = limits.requestTimeoutMs;
-    app.server.headersTimeout = limits.headersTimeoutMs;
-    app.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-    app.server.maxConnections = limits.maxConnections;
     const address = await app.listen({ port: config.port, host: config.host });
     const running = classifier;
     const server = app;

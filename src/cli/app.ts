@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { appDefaults, defaultHttpLimits, startApp } from '../app/index.js';
+import { appDefaults, startApp } from '../app/index.js';
+import { serverLimitsSchema } from '../http/index.js';
 import { loadRecipe } from '../recipes/index.js';
 import type { Environment } from './environment.js';
 import { storeOptions } from './store-options.js';
@@ -79,21 +80,17 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     '--uploads-per-minute',
     values['uploads-per-minute'] ?? env.values.UPLOADS_PER_MINUTE ?? String(appDefaults.uploadsPerMinute),
   );
-  const http = {
-    ...defaultHttpLimits,
-    maxConnections: positiveInteger(
-      '--max-connections',
-      values['max-connections'] ?? env.values.MAX_CONNECTIONS ?? String(defaultHttpLimits.maxConnections),
-    ),
-    requestTimeoutMs:
-      1000 *
-      positiveInteger(
-        '--request-timeout-s',
-        values['request-timeout-s'] ??
-          env.values.REQUEST_TIMEOUT_S ??
-          String(defaultHttpLimits.requestTimeoutMs / 1000),
-      ),
-  };
+  // The recipe's serving.http limits, with the two an operator most often changes as flags.
+  const recipeLimits = recipe.serving.http;
+  const maxConnections = values['max-connections'] ?? env.values.MAX_CONNECTIONS;
+  const requestTimeout = values['request-timeout-s'] ?? env.values.REQUEST_TIMEOUT_S;
+  const limits = serverLimitsSchema.parse({
+    ...recipeLimits,
+    ...(maxConnections ? { max_connections: positiveInteger('--max-connections', maxConnections) } : {}),
+    ...(requestTimeout
+      ? { request_timeout_ms: 1000 * positiveInteger('--request-timeout-s', requestTimeout) }
+      : {}),
+  });
   const config = {
     port,
     host: values.host ?? env.values.HOST ?? '0.0.0.0',
@@ -111,7 +108,7 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     secureCookies,
     correctionQuorum,
     uploadsPerMinute,
-    http,
+    limits,
   };
   process.stderr.write(
     `${JSON.stringify({
@@ -131,10 +128,7 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       correction_quorum: correctionQuorum,
       uploads_per_minute: uploadsPerMinute,
       corrections_per_minute: appDefaults.correctionsPerMinute,
-      max_connections: http.maxConnections,
-      request_timeout_s: http.requestTimeoutMs / 1000,
-      headers_timeout_s: http.headersTimeoutMs / 1000,
-      keep_alive_timeout_s: http.keepAliveTimeoutMs / 1000,
+      http_limits: limits,
     })}\n`,
   );
   const running = await startApp(config);

@@ -113,7 +113,14 @@ export async function upload(
   app: FastifyInstance,
   who: Visitor | undefined | 'anonymous',
   bytes: Uint8Array,
-  options: { caption?: string; json?: boolean; csrf?: string | null; type?: string; ip?: string } = {},
+  options: {
+    caption?: string;
+    json?: boolean;
+    csrf?: string | null;
+    type?: string;
+    ip?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<LightMyRequestResponse> {
   const visitor = who === 'anonymous' ? undefined : (who ?? (await visit(app)));
   const fields: Record<string, string> = {};
@@ -130,6 +137,7 @@ export async function upload(
       ...body.headers,
       ...(visitor ? { cookie: visitor.cookie } : {}),
       accept: options.json ? 'application/json' : 'text/html,application/xhtml+xml',
+      ...options.headers,
     },
   });
 }

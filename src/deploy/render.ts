@@ -7,7 +7,7 @@ import {
   preparePackagedModel,
   resolveBackbone,
 } from '../models/index.js';
-import type { Recipe } from '../recipes/index.js';
+import { type Recipe, recipeBackbones } from '../recipes/index.js';
 import { renderAppManifests } from './app-manifests.js';
 import { renderKServe } from './kserve-manifests.js';
 import { renderKubernetes } from './kubernetes-manifests.js';
@@ -78,14 +78,18 @@ export async function renderTarget(
     return repository.files.map((file) => join(outDir, file));
   }
   if (target === 'mirror') {
-    const spec = await loadBackboneSpec(recipe.model.backbone);
-    const backbone = await resolveBackbone(spec, {
-      mirrorDir: options.store.mirrorDir,
-      cacheDir: join(options.store.cacheDir, 'backbones'),
-    });
-    const path = join(outDir, spec.file);
-    await copyFile(backbone.path, path);
-    return [path];
+    const written: string[] = [];
+    for (const { name } of recipeBackbones(recipe.model)) {
+      const spec = await loadBackboneSpec(name);
+      const backbone = await resolveBackbone(spec, {
+        mirrorDir: options.store.mirrorDir,
+        cacheDir: join(options.store.cacheDir, 'backbones'),
+      });
+      const path = join(outDir, spec.file);
+      await copyFile(backbone.path, path);
+      written.push(path);
+    }
+    return written;
   }
   const written: string[] = [];
   for (const manifest of renderManifests(recipe, target, options)) {

@@ -1,5 +1,5 @@
 import { decodeModel, graphOf } from '../models/index.js';
-import type { Recipe } from '../recipes/index.js';
+import { modelInputSize, type Recipe } from '../recipes/index.js';
 import { PbEnum, type PbMessage, type PbObject, type PbScalar } from './pbtxt.js';
 
 /** One graph input or output: its name, Triton data type and dims (strings are symbolic, e.g. the batch). */
@@ -55,7 +55,9 @@ export function tritonConfig(recipe: Recipe, modelName: string, io: ModelIo): Pb
     name: t.name,
     data_type: new PbEnum(t.dataType),
     // With max_batch_size > 0 Triton adds the batch dimension itself; spatial dims come from the recipe.
-    dims: t.dims.slice(1).map((d, i) => (typeof d === 'number' ? d : i >= 1 ? recipe.model.input_size : -1)),
+    dims: t.dims
+      .slice(1)
+      .map((d, i) => (typeof d === 'number' ? d : i >= 1 ? modelInputSize(recipe.model) : -1)),
     ...extra,
   });
   const level = s.graph_optimization === 'all' ? undefined : graphLevels[s.graph_optimization];

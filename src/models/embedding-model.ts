@@ -2,11 +2,13 @@ import type { BackboneSpec } from './backbone-spec.js';
 import { ModelConfigError } from './errors.js';
 import {
   decodeModel,
+  floatTensor,
   graphOf,
   int64Tensor,
   type ModelProto,
   makeSpatialDimsSymbolic,
   node,
+  scalarInt64,
   setOutputsAndPrune,
   valueInfo,
 } from './onnx-graph.js';
@@ -62,6 +64,9 @@ export function buildEmbeddingModel(
       int64Tensor('tta_flip_axes', [3]),
       int64Tensor('tta_flip_steps', [-1]),
       int64Tensor('tta_views_shape', [2, -1, spec.embedding.width]),
+      scalarInt64('tta_first', 0),
+      scalarInt64('tta_second', 1),
+      floatTensor('tta_half', [], [0.5]),
     );
     graph.node!.unshift(
       node(
@@ -73,7 +78,12 @@ export function buildEmbeddingModel(
     );
     graph.node!.push(
       node('Reshape', [views, 'tta_views_shape'], ['embedding_by_view']),
-      node('ReduceMean', ['embedding_by_view'], [tensorNames.embedding], { axes: [0], keepdims: 0 }),
+      // (plain + mirrored) × 0.5 with Gather/Add/Mul rather than ReduceMean, whose axes moved from an attribute
+      // to an input in opset 18: the same nodes then work in every backbone's opset (12 to 20 here).
+      node('Gather', ['embedding_by_view', 'tta_first'], ['embedding_plain'], { axis: 0 }),
+      node('Gather', ['embedding_by_view', 'tta_second'], ['embedding_mirrored'], { axis: 0 }),
+      node('Add', ['embedding_plain', 'embedding_mirrored'], ['embedding_view_sum']),
+      node('Mul', ['embedding_view_sum', 'tta_half'], [tensorNames.embedding]),
     );
   }
   setOutputsAndPrune(model, [valueInfo(tensorNames.embedding, ['batch', spec.embedding.width])]);

@@ -15,6 +15,10 @@ export const headCardSchema = z
     created: z.string(),
     backbone: z.object({ name: z.string(), sha256: z.string(), precision: z.enum(['int8', 'fp32']) }),
     input_size: z.number().int(),
+    /** Every backbone the head reads, in concatenation order (absent on single-backbone cards before v2). */
+    backbones: z
+      .array(z.object({ name: z.string(), sha256: z.string(), input_size: z.number().int() }))
+      .optional(),
     flip_tta: z.boolean(),
     classes: z.array(z.string()),
     preprocessing: z.object({

@@ -1,7 +1,9 @@
 export * from './backbone-graph.js';
+export * from './backbone-branch.js';
 export * from './backbone-spec.js';
 export * from './backbone-store.js';
 export * from './calibration.js';
+export * from './composite-model.js';
 export * from './dequantize.js';
 export * from './embedding-cache.js';
 export * from './embedding-model.js';
@@ -12,6 +14,7 @@ export * from './head-store.js';
 export * from './neighbour-memory.js';
 export * from './onnx-graph.js';
 export * from './onnx-runtime.js';
+export * from './opset-upgrade.js';
 export * from './package-model.js';
 export * from './packaged-model.js';
 export * from './tflite-model.js';

@@ -50,6 +50,12 @@ export function int64Tensor(name: string, values: readonly number[]): TensorProt
   return { name, dims: [values.length], dataType: DataType.INT64, rawData: new Uint8Array(data.buffer) };
 }
 
+/** A scalar (rank-0) int64 initializer, e.g. a Gather index that drops the gathered axis. */
+export function scalarInt64(name: string, value: number): TensorProto {
+  const data = BigInt64Array.of(BigInt(value));
+  return { name, dims: [], dataType: DataType.INT64, rawData: new Uint8Array(data.buffer) };
+}
+
 /** Reads a float32 initializer whatever its storage (raw bytes or the repeated field). */
 export function readFloatTensor(tensor: TensorProto): Float32Array {
   if (tensor.dataType !== DataType.FLOAT) throw new Error(`tensor ${tensor.name} is not float32`);

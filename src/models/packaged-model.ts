@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelConfig } from '../recipes/index.js';
+import { type ModelConfig, recipeBackbones } from '../recipes/index.js';
 import type { PreprocessSpec } from '../vision/index.js';
-import { type BackboneSpec, loadBackboneSpec, preprocessFor } from './backbone-spec.js';
+import type { BackboneUse } from './backbone-branch.js';
+import { type BackboneSpec, loadBackboneSpec } from './backbone-spec.js';
 import { resolveBackbone } from './backbone-store.js';
+import { buildCompositeEmbeddingModel, embeddingWidthOf, modelInputFor } from './composite-model.js';
 import { dequantizeModel } from './dequantize.js';
 import { ModelConfigError } from './errors.js';
 import { type HeadCard, loadHead } from './head-store.js';
@@ -28,27 +30,35 @@ export interface PackagedModel {
   readonly preprocess: PreprocessSpec;
   readonly embeddingWidth: number;
   readonly card: HeadCard;
+  /** The first backbone: its crop and normalisation are the model input's. */
   readonly backbone: BackboneSpec;
+  /** Every backbone, in the order their embeddings are concatenated. */
+  readonly backbones: readonly BackboneSpec[];
 }
 
 /**
- * Builds (or finds in the cache) the packaged ONNX model a recipe's `model` section describes: the backbone
- * resolved from mirror/cache/upstream, dequantised if asked, with our trained head appended.
+ * Builds (or finds in the cache) the packaged ONNX model a recipe's `model` section describes: every backbone
+ * resolved from mirror/cache/upstream, dequantised if asked, composed into one graph with our trained head.
  */
 export async function preparePackagedModel(
   model: ModelConfig,
   options: ModelStoreOptions,
 ): Promise<PackagedModel> {
-  const spec = await loadBackboneSpec(model.backbone);
+  const uses = await loadBackboneUses(model);
+  const specs = uses.map((u) => u.spec);
   const head = await loadHead(model.head, options.headsDir);
-  checkHeadMatches(model, head.card, spec);
-  const backbone = await resolveBackbone(spec, {
-    mirrorDir: options.mirrorDir,
-    cacheDir: join(options.cacheDir, 'backbones'),
-  });
+  checkHeadMatches(model, head.card, uses);
+  // One backbone keeps the key it always had, so packaged files already cached stay valid.
+  const backboneKey = uses.length === 1 ? [specs[0]!.sha256] : uses.map((u) => `${u.spec.sha256}@${u.size}`);
   const key = createHash('sha256')
     .update(
-      JSON.stringify([spec.sha256, head.card.sha256, model.precision, model.tta.flip, packageFormatVersion]),
+      JSON.stringify([
+        ...backboneKey,
+        head.card.sha256,
+        model.precision,
+        model.tta.flip,
+        packageFormatVersion,
+      ]),
     )
     .digest('hex')
     .slice(0, 16);
@@ -61,17 +71,16 @@ export async function preparePackagedModel(
   try {
     bytes = await readFile(path);
   } catch {
-    let backboneModel = await readFile(backbone.path);
-    if (model.precision === 'fp32')
-      backboneModel = Buffer.from(encodeModel(dequantizeModel(decodeModel(backboneModel))));
+    const files = await readBackboneFiles(uses, model.precision, options);
     bytes = encodeModel(
-      packageModel(backboneModel, spec, head.model, {
+      packageModel(buildCompositeEmbeddingModel(uses, files, { flipTta: model.tta.flip }), head.model, {
         flipTta: model.tta.flip,
         classes: head.card.classes,
+        backbones: specs,
         metadata: {
           head: head.card.name,
           version: String(head.card.version),
-          input_size: String(model.input_size),
+          input_size: String(modelInputFor(uses).size),
         },
       }),
     );
@@ -86,22 +95,52 @@ export async function preparePackagedModel(
     sha256: createHash('sha256').update(bytes).digest('hex'),
     bytes: bytes.length,
     classes: head.card.classes,
-    preprocess: preprocessFor(spec, model.input_size),
-    embeddingWidth: spec.embedding.width,
+    preprocess: modelInputFor(uses),
+    embeddingWidth: embeddingWidthOf(uses),
     card: head.card,
-    backbone: spec,
+    backbone: specs[0]!,
+    backbones: specs,
   });
+}
+
+/** The backbones a recipe's model names, their descriptions loaded, each with the side it runs at. */
+export async function loadBackboneUses(model: ModelConfig): Promise<BackboneUse[]> {
+  return Promise.all(
+    recipeBackbones(model).map(async (b) => ({ spec: await loadBackboneSpec(b.name), size: b.input_size })),
+  );
+}
+
+/** Each backbone's ONNX bytes (checked against its SHA-256), dequantised when the recipe asks for fp32. */
+export async function readBackboneFiles(
+  uses: readonly BackboneUse[],
+  precision: ModelConfig['precision'],
+  options: Pick<ModelStoreOptions, 'mirrorDir' | 'cacheDir'>,
+): Promise<Uint8Array[]> {
+  return Promise.all(
+    uses.map(async ({ spec }) => {
+      const resolved = await resolveBackbone(spec, {
+        mirrorDir: options.mirrorDir,
+        cacheDir: join(options.cacheDir, 'backbones'),
+      });
+      const bytes: Uint8Array = await readFile(resolved.path);
+      return precision === 'fp32' ? encodeModel(dequantizeModel(decodeModel(bytes))) : bytes;
+    }),
+  );
 }
 
 // Bump when the packaging itself changes, so cached packaged files are rebuilt.
 const packageFormatVersion = 1;
 
-function checkHeadMatches(model: ModelConfig, card: HeadCard, spec: BackboneSpec): void {
+function checkHeadMatches(model: ModelConfig, card: HeadCard, uses: readonly BackboneUse[]): void {
   const problems: string[] = [];
-  if (card.backbone.sha256 !== spec.sha256)
-    problems.push(`trained on backbone ${card.backbone.name}, not ${spec.name}`);
-  if (card.input_size !== model.input_size)
-    problems.push(`trained at ${card.input_size} px, recipe asks ${model.input_size}`);
+  const trained = card.backbones ?? [{ ...card.backbone, input_size: card.input_size }];
+  const asked = uses.map((u) => `${u.spec.name}@${u.size}`).join(' + ');
+  const had = trained.map((b) => `${b.name}@${b.input_size}`).join(' + ');
+  if (
+    trained.length !== uses.length ||
+    trained.some((b, i) => b.sha256 !== uses[i]!.spec.sha256 || b.input_size !== uses[i]!.size)
+  )
+    problems.push(`trained on ${had}, recipe asks ${asked}`);
   if (card.flip_tta !== model.tta.flip)
     problems.push(`trained with flip_tta=${card.flip_tta}, recipe asks ${model.tta.flip}`);
   if (card.backbone.precision !== model.precision)

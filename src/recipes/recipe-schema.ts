@@ -11,6 +11,13 @@ export const modelSchema = z.strictObject({
   /** int8: the zoo's quantised graph as it is; fp32: the same graph dequantised (the predecessor's choice). */
   precision: z.enum(['int8', 'fp32']).default('int8'),
   input_size: z.number().int().min(96).max(512),
+  /**
+   * Further backbones run on the same photo inside the same graph, each at its own side and with its own
+   * normalisation (from its JSON); the head reads all embeddings concatenated, `backbone`'s first.
+   */
+  extra_backbones: z
+    .array(z.strictObject({ name: z.string(), input_size: z.number().int().min(96).max(512) }))
+    .default([]),
   /** Folder under models/heads/ holding head.onnx and its card. */
   head: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
   tta: z.strictObject({ flip: z.boolean().default(false) }).default({ flip: false }),
@@ -122,4 +129,18 @@ export const recipeSchema = z
 
 export type Recipe = z.infer<typeof recipeSchema>;
 export type ModelConfig = Recipe['model'];
+
+/** Every backbone a model runs, in the order their embeddings are concatenated. */
+export function recipeBackbones(
+  model: Pick<ModelConfig, 'backbone' | 'input_size'> & {
+    readonly extra_backbones?: ModelConfig['extra_backbones'];
+  },
+): { readonly name: string; readonly input_size: number }[] {
+  return [{ name: model.backbone, input_size: model.input_size }, ...(model.extra_backbones ?? [])];
+}
 export type ServingConfig = Recipe['serving'];
+
+/** Side of the packaged model's input: the largest any backbone uses (the others resize in the graph). */
+export function modelInputSize(model: Parameters<typeof recipeBackbones>[0]): number {
+  return Math.max(...recipeBackbones(model).map((b) => b.input_size));
+}

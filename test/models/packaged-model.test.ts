@@ -57,7 +57,13 @@ describe('packaged model', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL_MIRROR
   it('should agree with the backbone embedding and the head computed separately', async () => {
     const classes = Array<string>(11).fill('c');
     const packaged = await createOnnxSession(
-      encodeModel(packageModel(backbone, spec, buildHeadModel(head), { flipTta: false, classes })),
+      encodeModel(
+        packageModel(buildEmbeddingModel(backbone, spec, { flipTta: false }), buildHeadModel(head), {
+          flipTta: false,
+          classes,
+          backbones: [spec],
+        }),
+      ),
     );
     const embedder = await createOnnxSession(
       encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })),
@@ -104,9 +110,10 @@ describe('packaged model', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL_MIRROR
     const withMemory = { ...head, memory, temperature: 1.7 };
     const packaged = await createOnnxSession(
       encodeModel(
-        packageModel(backbone, spec, buildHeadModel(withMemory), {
+        packageModel(buildEmbeddingModel(backbone, spec, { flipTta: false }), buildHeadModel(withMemory), {
           flipTta: false,
           classes: Array<string>(11).fill('c'),
+          backbones: [spec],
         }),
       ),
     );

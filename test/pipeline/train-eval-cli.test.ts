@@ -37,6 +37,14 @@ model:
     search: { hidden: [0], l2: [0.01, 0.1], balance_classes: [true] }
 `;
 
+// Two backbones in one graph: the zoo's at the input's 128 px, the course's resized in-graph to 112 px.
+const duo = recipe
+  .replace('name: tiny', 'name: tiny-duo')
+  .replace(
+    'head: tiny-head',
+    'head: tiny-duo-head\n  extra_backbones: [{ name: food11-course-int8, input_size: 112 }]',
+  );
+
 describe('train, eval and predict through the CLI', {
   skip: data ? false : 'GOURMETGRAM_DATA is not set',
 }, () => {
@@ -46,6 +54,7 @@ describe('train, eval and predict through the CLI', {
     dir = await mkdtemp(join(tmpdir(), 'gg-pipeline-'));
     await tinyDataset(join(dir, 'data'));
     await writeFile(join(dir, 'tiny.yaml'), recipe);
+    await writeFile(join(dir, 'tiny-duo.yaml'), duo);
   });
 
   it('should train the same head twice from one seed, with fresh caches', async () => {
@@ -139,6 +148,37 @@ describe('train, eval and predict through the CLI', {
         assert.equal(error.stdout.trim().split('\n').length, 1, 'the good photo is still classified');
         return true;
       },
+    );
+  });
+
+  it('should train a two-backbone head whose packaged graph scores exactly what its card says', async () => {
+    const cache = env(join(dir, 'cache-a'));
+    const common = [
+      '--recipe',
+      join(dir, 'tiny-duo.yaml'),
+      '--data',
+      join(dir, 'data'),
+      '--heads-dir',
+      join(dir, 'heads-a'),
+    ];
+    await run(process.execPath, [cli, 'train', ...common], { env: cache });
+    const card = JSON.parse(await readFile(join(dir, 'heads-a', 'tiny-duo-head', 'card.json'), 'utf8'));
+    assert.deepEqual(
+      card.backbones.map((b: { name: string; input_size: number }) => `${b.name}@${b.input_size}`),
+      ['mobilenetv2-12-int8@128', 'food11-course-int8@112'],
+    );
+    // 2560 × 11 weights + 11 biases (+ the calibration's two scalars): the head reads both embeddings.
+    assert.ok(card.parameters >= 2560 * 11 + 11 && card.parameters < 2560 * 11 + 20, `${card.parameters}`);
+    const { stdout } = await run(
+      process.execPath,
+      [cli, 'eval', ...common, '--split', 'test', '--json', '--out', join(dir, 'results-duo')],
+      { env: cache },
+    );
+    const result = JSON.parse(stdout);
+    assert.equal(result.n, 33);
+    assert.ok(
+      Math.abs(card.test.top1 - result.top1) < 1e-9,
+      `card ${card.test.top1}, packaged ${result.top1}`,
     );
   });
 });

@@ -2,15 +2,21 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Split } from '../data/index.js';
-import { evaluateRecipe } from '../pipeline/index.js';
+import { evaluateRecipe, leaveSourceOut } from '../pipeline/index.js';
 import { loadRecipe, projectPath } from '../recipes/index.js';
 import { confusionMatrixSvg } from '../report/confusion-matrix-svg.js';
 import type { Environment } from './environment.js';
-import { progressReporter } from './progress.js';
+import { leaveSourceOutTable } from './eval-tables.js';
+import { progressReporter, stageProgress } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
 
-const usage = `usage: gourmetgram eval --recipe <file|name> [--data <dir>] [--split test|validation|train] [--json] [--out <dir>]
-Writes <out>/eval-<split>.json, eval-<split>-predictions.json and confusion-<split>.svg (out: results/<recipe>).`;
+const usage = `usage: gourmetgram eval --recipe <file|name> [--data <dir>] [--split test|validation|train]
+                       [--protocol split|leave-source-out] [--peer <backbone>]... [--json] [--out <dir>]
+split (default): the packaged model on one split; writes <out>/eval-<split>.json, eval-<split>-predictions.json
+  and confusion-<split>.svg (out: results/<recipe>).
+leave-source-out: per source, a head fitted on every other source scores the held-out one; per-source and pooled
+  figures beside the ordinary split; writes <out>/eval-leave-source-out.json.
+--peer: also score that model with its own head (a backbone JSON with a classifier) on the same photos.`;
 
 export async function run(argv: string[], env: Environment): Promise<number> {
   const { values } = parseArgs({
@@ -19,6 +25,8 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       recipe: { type: 'string' },
       data: { type: 'string' },
       split: { type: 'string', default: 'test' },
+      protocol: { type: 'string', default: 'split' },
+      peer: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
       'heads-dir': { type: 'string' },
@@ -32,15 +40,36 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   const split = values.split as Split;
   if (!['train', 'validation', 'test'].includes(split))
     throw new Error(`--split must be train, validation or test`);
+  if (!['split', 'leave-source-out'].includes(values.protocol))
+    throw new Error('--protocol must be split or leave-source-out');
   const recipe = await loadRecipe(values.recipe);
+  const out = values.out ?? projectPath('results', recipe.name);
+  if (values.protocol === 'leave-source-out') {
+    const result = await leaveSourceOut({
+      recipe,
+      dataDir: dataDirFrom(values.data, env),
+      store: storeOptions(env, values['heads-dir']),
+      peers: values.peer,
+      log: (line) => process.stderr.write(`${line}\n`),
+      onProgress: stageProgress(),
+    });
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, 'eval-leave-source-out.json'), `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(result)}\n`
+        : `${leaveSourceOutTable(result)}\nwrote ${out}/eval-leave-source-out.json\n`,
+    );
+    return 0;
+  }
   const result = await evaluateRecipe({
     recipe,
     dataDir: dataDirFrom(values.data, env),
     split,
     store: storeOptions(env, values['heads-dir']),
+    peers: values.peer,
     onProgress: progressReporter(`evaluating ${recipe.name} on ${split}`),
   });
-  const out = values.out ?? projectPath('results', recipe.name);
   await mkdir(out, { recursive: true });
   const { predictions, ...summary } = result;
   await writeFile(join(out, `eval-${split}.json`), `${JSON.stringify(summary, null, 2)}\n`);
@@ -72,6 +101,17 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     ...result.per_source.map(
       (s) => `  ${s.group.padEnd(48)} n=${String(s.n).padStart(4)}  top-1 ${pct(s.top1)}`,
     ),
+    ...(result.peers.length
+      ? [
+          '',
+          'same photos, each model with its own head:',
+          `  ${'ours'.padEnd(28)} top-1 ${pct(result.top1)} [${result.top1_interval.map(pct).join(', ')}]  macro-F1 ${pct(result.macro_f1)}`,
+          ...result.peers.map(
+            (p) =>
+              `  ${p.name.padEnd(28)} top-1 ${pct(p.top1)} [${p.top1_interval.map(pct).join(', ')}]  macro-F1 ${pct(p.macro_f1)}`,
+          ),
+        ]
+      : []),
     '',
     `wrote ${out}/eval-${split}.json and confusion-${split}.svg`,
   ];

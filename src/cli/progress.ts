@@ -23,3 +23,12 @@ export function progressReporter(
     }
   };
 }
+
+/** One progress reporter per named stage (a multi-stage job reports each stage apart). */
+export function stageProgress(): (stage: string, done: number, total: number) => void {
+  const bars = new Map<string, (done: number, total: number) => void>();
+  return (stage, done, total) => {
+    if (!bars.has(stage)) bars.set(stage, progressReporter(stage));
+    bars.get(stage)!(done, total);
+  };
+}

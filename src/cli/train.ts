@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { trainRecipeHead } from '../pipeline/index.js';
 import { loadRecipe } from '../recipes/index.js';
 import type { Environment } from './environment.js';
-import { progressReporter } from './progress.js';
+import { stageProgress } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
 
 const usage = `usage: gourmetgram train --recipe <file|name> [--data <dir>] [--heads-dir <dir>]
@@ -23,16 +23,12 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     return values.help ? 0 : 2;
   }
   const recipe = await loadRecipe(values.recipe);
-  const bars = new Map<string, (done: number, total: number) => void>();
   const { card, dir } = await trainRecipeHead({
     recipe,
     dataDir: dataDirFrom(values.data, env),
     store: storeOptions(env, values['heads-dir']),
     log: (line) => process.stderr.write(`${line}\n`),
-    onProgress: (stage, done, total) => {
-      if (!bars.has(stage)) bars.set(stage, progressReporter(stage));
-      bars.get(stage)!(done, total);
-    },
+    onProgress: stageProgress(),
   });
   process.stdout.write(
     `${JSON.stringify({ head: card.name, version: card.version, dir, validation: card.validation, test: card.test })}\n`,

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { type DatasetItem, itemsOf, readDataset, type Split } from '../data/index.js';
+import { type DatasetItem, food11Classes, itemsOf, readDataset, type Split } from '../data/index.js';
+import { wilsonInterval } from '../evaluation/intervals.js';
 import { type ClassificationReport, classificationReport, groupAccuracy } from '../evaluation/metrics.js';
 import {
   createOnnxSession,
@@ -10,6 +11,7 @@ import {
   tensorNames,
 } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
+import { type Figures, figuresOf, peerProbabilities } from './peer.js';
 
 export interface EvaluationResult {
   readonly recipe: string;
@@ -29,6 +31,10 @@ export interface EvaluationResult {
   readonly report: ClassificationReport;
   readonly per_source: ReturnType<typeof groupAccuracy>;
   readonly unreadable: readonly { path: string; reason: string }[];
+  /** 95 % Wilson interval on top-1. */
+  readonly top1_interval: readonly [number, number];
+  /** Other teams' models, each with its own head, on the same photos (`--peer`). */
+  readonly peers: readonly ({ readonly name: string } & Figures)[];
   readonly seconds: number;
   /** Per item, in dataset order: the file, its label and predicted probabilities (for error analysis). */
   readonly predictions: readonly { file: string; source: string; label: number; probabilities: number[] }[];
@@ -40,6 +46,7 @@ export async function evaluateRecipe(options: {
   readonly dataDir: string;
   readonly split: Split;
   readonly store: ModelStoreOptions;
+  readonly peers?: readonly string[];
   readonly onProgress?: (done: number, total: number) => void;
 }): Promise<EvaluationResult> {
   const started = Date.now();
@@ -55,6 +62,9 @@ export async function evaluateRecipe(options: {
   for (const row of rows) if (row) probabilities.set(row, k++ * packaged.classes.length);
   const labels = kept.map((i) => i.label);
   const report = classificationReport(probabilities, labels, packaged.classes);
+  const peers = [];
+  for (const name of options.peers ?? [])
+    peers.push({ name, ...(await scorePeer(name, kept, options.store)) });
   return {
     recipe: options.recipe.name,
     model: { name: packaged.name, version: packaged.version, sha256: packaged.sha256, bytes: packaged.bytes },
@@ -73,6 +83,8 @@ export async function evaluateRecipe(options: {
       packaged.classes.length,
     ),
     unreadable: failures,
+    top1_interval: wilsonInterval(Math.round(report.top1 * report.n), report.n),
+    peers,
     seconds: (Date.now() - started) / 1000,
     predictions: kept.map((item, i) => ({
       file: item.file,
@@ -83,6 +95,24 @@ export async function evaluateRecipe(options: {
       ),
     })),
   };
+}
+
+/** A peer on exactly the photos our model was scored on (a photo it cannot read counts as wrong). */
+async function scorePeer(
+  name: string,
+  items: readonly DatasetItem[],
+  store: ModelStoreOptions,
+): Promise<Figures> {
+  const rows = await peerProbabilities(name, items, store);
+  const probabilities = new Float32Array(items.length * 11);
+  rows.forEach((row, i) => {
+    if (row) probabilities.set(row, i * 11);
+  });
+  return figuresOf(
+    probabilities,
+    items.map((i) => i.label),
+    food11Classes,
+  );
 }
 
 /** Class probabilities of each file through the packaged model (undefined where a file cannot be read). */

@@ -1,0 +1,228 @@
+import { type Dataset, type DatasetItem, readDataset } from '../data/index.js';
+import { type ModelStoreOptions, predictHead } from '../models/index.js';
+import { type Recipe, recipeBackbones } from '../recipes/index.js';
+import { fitRecipeHead } from './fit-head.js';
+import { type Figures, figuresOf, peerProbabilities } from './peer.js';
+import { openRecipeEmbedder } from './recipe-embeddings.js';
+import { toTrainingSet } from './training-set.js';
+
+export interface FoldResult extends Figures {
+  readonly source: string;
+  /** Photos the fold's head was fitted on (train + validation of every other source). */
+  readonly training_n: number;
+  /** Classes of the held-out source that no other source shows: the fold cannot get those right. */
+  readonly classes_unseen: readonly string[];
+}
+
+export interface PeerFigures {
+  readonly name: string;
+  readonly split: Figures;
+  readonly pooled: Figures;
+  readonly folds: readonly (Figures & { readonly source: string })[];
+}
+
+export interface LeaveSourceOutResult {
+  readonly recipe: string;
+  readonly protocol: 'leave-source-out';
+  readonly created: string;
+  readonly data: string;
+  readonly backbones: readonly string[];
+  readonly head: string;
+  readonly held_out: string;
+  /** The same per-fold head fitted on the ordinary split (train → test), for comparison on equal terms. */
+  readonly split: Figures;
+  readonly pooled: Figures;
+  readonly folds: readonly FoldResult[];
+  readonly peers: readonly PeerFigures[];
+  readonly seconds: number;
+}
+
+export interface LeaveSourceOutOptions {
+  readonly recipe: Recipe;
+  readonly dataDir: string;
+  readonly store: ModelStoreOptions;
+  /** Backbone names with a `classifier` to score beside ours on the same photos. */
+  readonly peers?: readonly string[];
+  readonly onProgress?: (stage: string, done: number, total: number) => void;
+  readonly log?: (line: string) => void;
+}
+
+const cheapHead =
+  "softmax head on centre-crop embeddings per fold (the recipe's backbones, sizes and flip; its l2, class " +
+  'balancing and memory grids), every choice made on the validation photos of the training sources';
+
+/**
+ * For each source in the data, fits the recipe's head on every other source and scores the photos of the
+ * held-out one (both of its splits: the fold never saw any of them); pools the folds' predictions; does the
+ * same with the ordinary split for comparison. The per-fold head is the cheap one (see `cheapHead`), so seven
+ * folds cost minutes on cached embeddings; the recipe's own head is reported by the ordinary evaluation.
+ */
+export async function leaveSourceOut(options: LeaveSourceOutOptions): Promise<LeaveSourceOutResult> {
+  const started = Date.now();
+  const { recipe } = options;
+  const log = options.log ?? (() => {});
+  const dataset = await readDataset(options.dataDir, {
+    validationFraction: recipe.model.training.validation_fraction,
+  });
+  const embedder = await openRecipeEmbedder(recipe.model, {
+    store: options.store,
+    seed: recipe.model.training.seed,
+    onProgress: options.onProgress,
+    log,
+  });
+  const embedded = await embedder
+    .embed('embedding every photo', dataset.items, 0)
+    .finally(() => embedder.release());
+  const usable: Embedded[] = dataset.items.flatMap((item, i) =>
+    embedded.embeddings[i]!.length ? [{ item, embedding: embedded.embeddings[i]! }] : [],
+  );
+  const fit = (train: readonly Embedded[], test: readonly Embedded[]) =>
+    fitAndPredict(recipe, dataset, embedder.width, train, test);
+  const sources = [...new Set(usable.map((u) => u.item.source))].sort();
+  const { folds, pooled } = runFolds(usable, sources, fit, dataset.classes, log);
+  const ordinaryTest = usable.filter((u) => u.item.split === 'test');
+  const split = figuresOf(
+    fit(
+      usable.filter((u) => u.item.split !== 'test'),
+      ordinaryTest,
+    ),
+    labelsOf(ordinaryTest),
+    dataset.classes,
+  );
+  const pooledFigures = figuresOf(
+    concat(pooled.map((p) => p.probabilities)),
+    pooled.map((p) => p.item.label),
+    dataset.classes,
+  );
+  log(
+    `pooled over ${folds.length} held-out sources: top-1 ${pooledFigures.top1.toFixed(3)}; ordinary split ${split.top1.toFixed(3)}`,
+  );
+  const peers = [];
+  for (const name of options.peers ?? []) peers.push(await scorePeer(name, dataset, sources, options));
+  return {
+    recipe: recipe.name,
+    protocol: 'leave-source-out',
+    created: new Date().toISOString(),
+    data: dataset.root,
+    backbones: recipeBackbones(recipe.model).map((b) => `${b.name}@${b.input_size}`),
+    head: cheapHead,
+    held_out:
+      "every photo of the held-out source (its train and test files); training: the other sources' train files",
+    split,
+    pooled: pooledFigures,
+    folds,
+    peers,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+type Embedded = { readonly item: DatasetItem; readonly embedding: Float32Array[] };
+
+/** One fold per source: fit on the others' train files, predict every photo of the held-out source. */
+function runFolds(
+  usable: readonly Embedded[],
+  sources: readonly string[],
+  fit: (train: readonly Embedded[], test: readonly Embedded[]) => Float32Array,
+  classes: readonly string[],
+  log: (line: string) => void,
+) {
+  const folds: FoldResult[] = [];
+  const pooled: { item: DatasetItem; probabilities: Float32Array }[] = [];
+  for (const source of sources) {
+    const training = usable.filter((u) => u.item.source !== source && u.item.split !== 'test');
+    const held = usable.filter((u) => u.item.source === source);
+    const probabilities = fit(training, held);
+    held.forEach((u, i) => {
+      pooled.push({
+        item: u.item,
+        probabilities: probabilities.subarray(i * classes.length, (i + 1) * classes.length),
+      });
+    });
+    const seen = new Set(training.map((u) => u.item.label));
+    const fold: FoldResult = {
+      source,
+      training_n: training.length,
+      classes_unseen: [...new Set(held.map((u) => u.item.label))]
+        .filter((label) => !seen.has(label))
+        .map((label) => classes[label]!),
+      ...figuresOf(probabilities, labelsOf(held), classes),
+    };
+    folds.push(fold);
+    log(
+      `held out ${source}: n=${fold.n} top-1 ${fold.top1.toFixed(3)} [${fold.top1_interval.map((v) => v.toFixed(3)).join(', ')}]${
+        fold.classes_unseen.length ? ` (never seen: ${fold.classes_unseen.join(', ')})` : ''
+      }`,
+    );
+  }
+  return { folds, pooled };
+}
+
+/** Fits the cheap head on `train` (its validation photos for the choices) and predicts `test`. */
+function fitAndPredict(
+  recipe: Recipe,
+  dataset: Dataset,
+  width: number,
+  train: readonly Embedded[],
+  test: readonly Embedded[],
+): Float32Array {
+  const training = recipe.model.training;
+  const part = (split: string) => {
+    const rows = train.filter((u) => u.item.split === split);
+    return { items: rows.map((u) => u.item), embeddings: rows.map((u) => u.embedding) };
+  };
+  const fitted = fitRecipeHead({
+    training: { ...training, augment_views: 0, search: { ...training.search, hidden: [0] } },
+    classes: dataset.classes,
+    width,
+    train: part('train'),
+    validation: part('validation'),
+    views: 'centre',
+  });
+  const set = toTrainingSet(
+    test.map((u) => u.item),
+    test.map((u) => u.embedding),
+    width,
+    dataset.classes.length,
+    'centre',
+  );
+  return predictHead(fitted.head, set.features, width);
+}
+
+/** The peer on exactly the photos each of our figures uses. */
+async function scorePeer(
+  name: string,
+  dataset: Dataset,
+  sources: readonly string[],
+  options: LeaveSourceOutOptions,
+): Promise<PeerFigures> {
+  const rows = await peerProbabilities(name, dataset.items, options.store, (done, total) =>
+    options.onProgress?.(`peer ${name}`, done, total),
+  );
+  const usable = dataset.items.flatMap((item, i) => (rows[i] ? [{ item, p: rows[i]! }] : []));
+  const score = (subset: typeof usable) =>
+    figuresOf(
+      concat(subset.map((u) => u.p)),
+      subset.map((u) => u.item.label),
+      dataset.classes,
+    );
+  return {
+    name,
+    split: score(usable.filter((u) => u.item.split === 'test')),
+    pooled: score(usable),
+    folds: sources.map((source) => ({ source, ...score(usable.filter((u) => u.item.source === source)) })),
+  };
+}
+
+function labelsOf(rows: readonly { item: DatasetItem }[]): number[] {
+  return rows.map((u) => u.item.label);
+}
+
+function concat(rows: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((sum, r) => sum + r.length, 0));
+  let offset = 0;
+  for (const r of rows) {
+    out.set(r, offset);
+    offset += r.length;
+  }
+  return out;
+}

@@ -12,11 +12,11 @@ export function leaveSourceOutTable(result: LeaveSourceOutResult): string {
   const row = (
     label: string,
     n: number,
-    ours: { top1: number; top1_interval: readonly [number, number] },
-    peers: { top1: number; top1_interval: readonly [number, number] }[],
+    ours: { top1: number; interval: readonly [number, number] },
+    peers: { top1: number; interval: readonly [number, number] }[],
   ) =>
-    `${label.padEnd(44)}${String(n).padStart(6)}  ${`${pct(ours.top1)} ${interval(ours.top1_interval)}`.padEnd(26)}${peers
-      .map((p) => `${pct(p.top1)} ${interval(p.top1_interval)}`.padEnd(26))
+    `${label.padEnd(44)}${String(n).padStart(6)}  ${`${pct(ours.top1)} ${interval(ours.interval)}`.padEnd(26)}${peers
+      .map((p) => `${pct(p.top1)} ${interval(p.interval)}`.padEnd(26))
       .join('')}`;
   return [
     `${result.recipe}: leave-source-out on ${result.backbones.join(' + ')}`,

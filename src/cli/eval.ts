@@ -105,10 +105,10 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       ? [
           '',
           'same photos, each model with its own head:',
-          `  ${'ours'.padEnd(28)} top-1 ${pct(result.top1)} [${result.top1_interval.map(pct).join(', ')}]  macro-F1 ${pct(result.macro_f1)}`,
+          `  ${'ours'.padEnd(28)} top-1 ${pct(result.top1)} [${result.interval.map(pct).join(', ')}]  macro-F1 ${pct(result.macro_f1)}`,
           ...result.peers.map(
             (p) =>
-              `  ${p.name.padEnd(28)} top-1 ${pct(p.top1)} [${p.top1_interval.map(pct).join(', ')}]  macro-F1 ${pct(p.macro_f1)}`,
+              `  ${p.name.padEnd(28)} top-1 ${pct(p.top1)} [${p.interval.map(pct).join(', ')}]  macro-F1 ${pct(p.macro_f1)}`,
           ),
         ]
       : []),

@@ -1,5 +1,5 @@
-export * from './backbone-graph.js';
 export * from './backbone-branch.js';
+export * from './backbone-graph.js';
 export * from './backbone-spec.js';
 export * from './backbone-store.js';
 export * from './calibration.js';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { type ModelConfig, recipeBackbones } from '../recipes/index.js';
 import type { PreprocessSpec } from '../vision/index.js';
 import type { BackboneUse } from './backbone-branch.js';
+import { loadBackboneGraph } from './backbone-graph.js';
 import { type BackboneSpec, loadBackboneSpec } from './backbone-spec.js';
-import { resolveBackbone } from './backbone-store.js';
 import { buildCompositeEmbeddingModel, embeddingWidthOf, modelInputFor } from './composite-model.js';
 import { dequantizeModel } from './dequantize.js';
 import { ModelConfigError } from './errors.js';
@@ -110,7 +110,7 @@ export async function loadBackboneUses(model: ModelConfig): Promise<BackboneUse[
   );
 }
 
-/** Each backbone's ONNX bytes (checked against its SHA-256), dequantised when the recipe asks for fp32. */
+/** Each backbone's ONNX graph (checked against its SHA-256; converted when TensorFlow Lite), dequantised when the recipe asks for fp32. */
 export async function readBackboneFiles(
   uses: readonly BackboneUse[],
   precision: ModelConfig['precision'],
@@ -118,11 +118,10 @@ export async function readBackboneFiles(
 ): Promise<Uint8Array[]> {
   return Promise.all(
     uses.map(async ({ spec }) => {
-      const resolved = await resolveBackbone(spec, {
+      const { bytes } = await loadBackboneGraph(spec, {
         mirrorDir: options.mirrorDir,
         cacheDir: join(options.cacheDir, 'backbones'),
       });
-      const bytes: Uint8Array = await readFile(resolved.path);
       return precision === 'fp32' ? encodeModel(dequantizeModel(decodeModel(bytes))) : bytes;
     }),
   );

@@ -32,7 +32,7 @@ export interface EvaluationResult {
   readonly per_source: ReturnType<typeof groupAccuracy>;
   readonly unreadable: readonly { path: string; reason: string }[];
   /** 95 % Wilson interval on top-1. */
-  readonly top1_interval: readonly [number, number];
+  readonly interval: readonly [number, number];
   /** Other teams' models, each with its own head, on the same photos (`--peer`). */
   readonly peers: readonly ({ readonly name: string } & Figures)[];
   readonly seconds: number;
@@ -83,7 +83,7 @@ export async function evaluateRecipe(options: {
       packaged.classes.length,
     ),
     unreadable: failures,
-    top1_interval: wilsonInterval(Math.round(report.top1 * report.n), report.n),
+    interval: wilsonInterval(Math.round(report.top1 * report.n), report.n),
     peers,
     seconds: (Date.now() - started) / 1000,
     predictions: kept.map((item, i) => ({

@@ -149,7 +149,7 @@ function runFolds(
     };
     folds.push(fold);
     log(
-      `held out ${source}: n=${fold.n} top-1 ${fold.top1.toFixed(3)} [${fold.top1_interval.map((v) => v.toFixed(3)).join(', ')}]${
+      `held out ${source}: n=${fold.n} top-1 ${fold.top1.toFixed(3)} [${fold.interval.map((v) => v.toFixed(3)).join(', ')}]${
         fold.classes_unseen.length ? ` (never seen: ${fold.classes_unseen.join(', ')})` : ''
       }`,
     );

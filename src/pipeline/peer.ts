@@ -5,19 +5,21 @@ import { classificationReport, wilsonInterval } from '../evaluation/index.js';
 import {
   createOnnxSession,
   EmbeddingCache,
+  encodeModel,
   extractEmbeddings,
   loadBackboneSpec,
   ModelConfigError,
   type ModelStoreOptions,
   preprocessFor,
-  readBackboneFiles,
+  resolveClassifierModel,
+  tensorNames,
 } from '../models/index.js';
 
 /** Accuracy figures of one model on one set of photos, with a 95 % Wilson interval on top-1. */
 export interface Figures {
   readonly n: number;
   readonly top1: number;
-  readonly top1_interval: readonly [number, number];
+  readonly interval: readonly [number, number];
   readonly macro_f1: number;
 }
 
@@ -30,7 +32,7 @@ export function figuresOf(
   return {
     n: report.n,
     top1: report.top1,
-    top1_interval: wilsonInterval(Math.round(report.top1 * report.n), report.n),
+    interval: wilsonInterval(Math.round(report.top1 * report.n), report.n),
     macro_f1: report.macro_f1,
   };
 }
@@ -47,13 +49,16 @@ export async function peerProbabilities(
   onProgress?: (done: number, total: number) => void,
 ): Promise<(Float32Array | undefined)[]> {
   const spec = await loadBackboneSpec(name);
-  if (!spec.classifier)
+  if (spec.classifier?.classes !== 'food-11')
     throw new ModelConfigError(
       `models/backbones/${name}.json`,
-      'no `classifier`: it cannot be scored as a peer',
+      'no Food-11 `classifier`: it cannot be scored as a peer',
     );
-  const [file] = await readBackboneFiles([{ spec, size: spec.input.size }], 'int8', store);
-  const session = await createOnnxSession(file!, {
+  const graph = await resolveClassifierModel(spec, {
+    mirrorDir: store.mirrorDir,
+    cacheDir: join(store.cacheDir, 'backbones'),
+  });
+  const session = await createOnnxSession(encodeModel(graph), {
     intraOpThreads: availableParallelism(),
     graphOptimizationLevel: 'all',
   });
@@ -63,8 +68,8 @@ export async function peerProbabilities(
       {
         session,
         modelKey: `${spec.sha256}:peer`,
-        width: 11,
-        output: spec.classifier.output,
+        width: spec.classifier.width,
+        output: tensorNames.logits,
         preprocess: preprocessFor(spec),
         cache: new EmbeddingCache(join(store.cacheDir, 'embeddings')),
         onProgress,

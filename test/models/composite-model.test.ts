@@ -33,7 +33,7 @@ describe('several backbones in one graph', {
 
   before(async () => {
     zoo = await loadBackboneSpec('mobilenetv2-12-int8');
-    course = await loadBackboneSpec('food11-course-int8');
+    course = await loadBackboneSpec('food11-mobilenetv2-int8');
     const cacheDir = join(process.env.GOURMETGRAM_CACHE ?? '.cache', 'backbones');
     files = await Promise.all(
       [zoo, course].map(async (spec) =>

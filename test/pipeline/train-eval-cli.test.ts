@@ -42,7 +42,7 @@ const duo = recipe
   .replace('name: tiny', 'name: tiny-duo')
   .replace(
     'head: tiny-head',
-    'head: tiny-duo-head\n  extra_backbones: [{ name: food11-course-int8, input_size: 112 }]',
+    'head: tiny-duo-head\n  extra_backbones: [{ name: food11-mobilenetv2-int8, input_size: 112 }]',
   );
 
 describe('train, eval and predict through the CLI', {
@@ -165,7 +165,7 @@ describe('train, eval and predict through the CLI', {
     const card = JSON.parse(await readFile(join(dir, 'heads-a', 'tiny-duo-head', 'card.json'), 'utf8'));
     assert.deepEqual(
       card.backbones.map((b: { name: string; input_size: number }) => `${b.name}@${b.input_size}`),
-      ['mobilenetv2-12-int8@128', 'food11-course-int8@112'],
+      ['mobilenetv2-12-int8@128', 'food11-mobilenetv2-int8@112'],
     );
     // 2560 × 11 weights + 11 biases (+ the calibration's two scalars): the head reads both embeddings.
     assert.ok(card.parameters >= 2560 * 11 + 11 && card.parameters < 2560 * 11 + 20, `${card.parameters}`);
@@ -180,5 +180,55 @@ describe('train, eval and predict through the CLI', {
       Math.abs(card.test.top1 - result.top1) < 1e-9,
       `card ${card.test.top1}, packaged ${result.top1}`,
     );
+  });
+
+  it('should score each held-out source with a head fitted on the others, beside the peer on the same photos', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        cli,
+        'eval',
+        '--recipe',
+        join(dir, 'tiny.yaml'),
+        '--data',
+        join(dir, 'data'),
+        '--protocol',
+        'leave-source-out',
+        '--peer',
+        'food11-mobilenetv2-int8',
+        '--json',
+        '--out',
+        join(dir, 'results-lso'),
+      ],
+      { env: env(join(dir, 'cache-a')) },
+    );
+    const result = JSON.parse(stdout);
+    const sources = new Set<string>();
+    for (const split of ['train', 'test'])
+      for (const cls of await readdir(join(dir, 'data', split)))
+        for (const file of await readdir(join(dir, 'data', split, cls)))
+          if (file.includes('__')) sources.add(file.split('__')[0]!);
+    assert.deepEqual(result.folds.map((f: { source: string }) => f.source).sort(), [...sources].sort());
+    assert.equal(
+      result.pooled.n,
+      result.folds.reduce((sum: number, f: { n: number }) => sum + f.n, 0),
+    );
+    assert.equal(result.pooled.n, 121, 'every readable photo is held out exactly once');
+    // Cheese photos are the only Dairy photos: held out, their class was never seen, and none can be right.
+    const cheese = result.folds.find((f: { source: string }) => f.source === 'cheese');
+    assert.deepEqual(cheese.classes_unseen, ['Dairy product']);
+    assert.equal(cheese.top1, 0);
+    for (const figures of [result.pooled, result.split, ...result.folds]) {
+      const [low, high] = figures.interval;
+      assert.ok(low <= figures.top1 && figures.top1 <= high && high - low > 0);
+    }
+    const peer = result.peers[0];
+    assert.equal(peer.name, 'food11-mobilenetv2-int8');
+    assert.equal(peer.pooled.n, result.pooled.n, 'the peer is scored on the same photos');
+    assert.ok(peer.pooled.top1 > 1 / 11, `the course model beats chance (got ${peer.pooled.top1})`);
+    const written = JSON.parse(
+      await readFile(join(dir, 'results-lso', 'eval-leave-source-out.json'), 'utf8'),
+    );
+    assert.equal(written.pooled.top1, result.pooled.top1);
   });
 });

@@ -26,11 +26,9 @@ export interface ClassifyOptions {
   /** Give up (and never compute) if the result cannot be had by then. */
   readonly deadline?: number;
   readonly signal?: AbortSignal;
-  /** The place {@link Classifier.admit} reserved for this request; the caller still releases it. */
-  readonly admission?: AdmissionTicket;
 }
 
-/** A place held in a classifier's bounded queue from the moment a request arrives, before its body is read. */
+/** Body memory held for a request from its arrival, before its body is read, until its response ends. */
 export interface AdmissionTicket {
   /** Gives the place back; calling it again does nothing. */
   release(): void;
@@ -49,9 +47,10 @@ export interface Classifier {
   /** True once warmed up and able to take work now: false while loading, closing or saturated. */
   ready(): boolean;
   /**
-   * Reserves a place for a request about to be read, so a full queue refuses it (429) before its body costs
-   * memory. Throws an error with `statusCode` 429 or 503 when there is none. Absent: nothing to reserve.
+   * Admits a request whose body of `bytes` is about to be read, so an overloaded classifier refuses it (429)
+   * before the body costs memory. Throws an error with `statusCode` 429 or 503 when it cannot take it; the
+   * caller releases the ticket when the response ends. Absent: nothing to admit.
    */
-  admit?(): AdmissionTicket;
+  admit?(bytes: number): AdmissionTicket;
   close(): Promise<void>;
 }

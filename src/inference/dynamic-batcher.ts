@@ -87,12 +87,9 @@ export class DynamicBatcher<T extends Queued> {
     return this.#queue;
   }
 
-  /**
-   * Queues a request; false when the queue is full (the caller answers 429/503 at once). An `admitted`
-   * request had its place reserved before its body was read, so it is queued whatever the count.
-   */
-  offer(item: T, admitted = false): boolean {
-    if (this.#queue.length >= this.options.maxQueue && !admitted) return false;
+  /** Queues a request; false when the queue is full (the caller answers 429/503 at once). */
+  offer(item: T): boolean {
+    if (this.#queue.length >= this.options.maxQueue) return false;
     this.#queue.push(item);
     return true;
   }

@@ -43,8 +43,8 @@ export interface PoolStats {
   readonly queueDepth: number;
   /** Requests inside workers right now. */
   readonly inFlight: number;
-  /** Places reserved by requests whose body is still being read (they count against `max_queue`). */
-  readonly reserved: number;
+  /** Body bytes held by admitted requests (being read, queued or computed), against `max_queue × max_body_bytes`. */
+  readonly bodyBytes: number;
   readonly instances: number;
   readonly busy: number;
   readonly minInstances: number;
@@ -99,8 +99,9 @@ export class WorkerPool implements Classifier {
   readonly #decodeTarget: number;
   /** Decoded pixels the workers may hold at once: the memory that decodes in flight may take. */
   readonly #decodeBudget: number;
-  /** Tickets whose request has not reached the queue yet: each holds one place of `max_queue`. */
-  readonly #reserved = new Set<AdmissionTicket>();
+  /** Bodies admitted requests may hold at once: a full queue of the largest bodies. */
+  readonly #bodyBudget: number;
+  #bodyBytes = 0;
   /** Recent answers against recent sheds and deadline drops: whether the replica is serving at all. */
   readonly #outcomes: OutcomeWindow;
   #nextBatchId = 1;
@@ -127,6 +128,7 @@ export class WorkerPool implements Classifier {
     const { size, cropFraction } = model.preprocess;
     this.#decodeTarget = Math.max(size, Math.round(size / cropFraction));
     this.#decodeBudget = serving.decode_pixel_budget ?? serving.max_pixels;
+    this.#bodyBudget = serving.max_queue * serving.max_body_bytes;
     this.#outcomes = new OutcomeWindow(Math.max(1000, serving.timeout_ms));
   }
 
@@ -159,23 +161,28 @@ export class WorkerPool implements Classifier {
   }
 
   /**
-   * Reserves a queue place for a request whose body is about to be read. Bodies held at once are then at
-   * most `max_queue` (being read or queued) plus the batches in flight, whatever the number of clients.
+   * Admits a request whose body of (at most) `bytes` is about to be read, or refuses it at once when the
+   * queue is full or the bodies already admitted would pass `max_queue × max_body_bytes`. Bytes, not a
+   * count of requests, so slow uploads of small photos cannot hold every place while large bodies are
+   * still bounded in memory.
    */
-  admit(): AdmissionTicket {
+  admit(bytes: number): AdmissionTicket {
     if (this.#closing) throw new ClassifierClosedError();
-    if (this.#placesTaken >= this.serving.max_queue) {
+    const held = Math.max(0, Math.min(bytes, this.serving.max_body_bytes));
+    if (this.#batcher.size >= this.serving.max_queue || this.#bodyBytes + held > this.#bodyBudget) {
       const now = performance.now();
       this.#outcomes.record(now, 'failed');
       throw new OverloadedError(this.#batcher.size, this.#retryAfterSeconds(now));
     }
-    const ticket: AdmissionTicket = { release: () => void this.#reserved.delete(ticket) };
-    this.#reserved.add(ticket);
-    return ticket;
-  }
-
-  get #placesTaken(): number {
-    return this.#batcher.size + this.#reserved.size;
+    this.#bodyBytes += held;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#bodyBytes -= held;
+      },
+    };
   }
 
   stats(): PoolStats {
@@ -193,7 +200,7 @@ export class WorkerPool implements Classifier {
     return {
       queueDepth: this.#batcher.size,
       inFlight,
-      reserved: this.#reserved.size,
+      bodyBytes: this.#bodyBytes,
       instances,
       busy,
       minInstances: this.#minInstances,
@@ -248,12 +255,9 @@ export class WorkerPool implements Classifier {
     }
     const now = performance.now();
     const deadline = Math.min(now + this.serving.timeout_ms, options.deadline ?? Number.POSITIVE_INFINITY);
-    // A ticket's place was counted when it was reserved; it becomes a queued request's place now.
-    const admitted = options.admission !== undefined && this.#reserved.delete(options.admission);
     return new Promise<Prediction>((resolve, reject) => {
       const pending: Pending = { input, enqueuedAt: now, deadline, pixels, resolve, reject };
-      const full = !admitted && this.#placesTaken >= this.serving.max_queue;
-      if (full || !this.#batcher.offer(pending, admitted)) {
+      if (!this.#batcher.offer(pending)) {
         this.#outcomes.record(now, 'failed');
         reject(new OverloadedError(this.#batcher.size, this.#retryAfterSeconds(now)));
         return;
@@ -284,7 +288,7 @@ export class WorkerPool implements Classifier {
    */
   #saturated(now: number): boolean {
     const { max_queue: maxQueue, instances: maxInstances, timeout_ms: timeoutMs } = this.serving;
-    if (this.#placesTaken >= maxQueue) return true;
+    if (this.#batcher.size >= maxQueue || this.#bodyBytes >= this.#bodyBudget) return true;
     if (this.#outcomes.failing(now)) return true;
     const running = [...this.#slots].filter((slot) => slot.state !== 'releasing');
     const busy = running.flatMap((slot) => (slot.batch ? [slot.batch] : []));

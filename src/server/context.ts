@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdmissionTicket, Prediction } from '../inference/index.js';
+import type { Prediction } from '../inference/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { ServerError } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
@@ -18,22 +18,27 @@ export type ClassifyInput =
   | { readonly kind: 'image'; readonly bytes: Uint8Array }
   | { readonly kind: 'tensor'; readonly data: Float32Array };
 
-const tickets = new WeakMap<FastifyRequest, AdmissionTicket>();
-
 /**
- * An `onRequest` hook that reserves the request's place in the serving pool before its body is read: when
- * the queue is full the client gets 429 at once and its body is discarded unread, so memory is bounded by
- * the queue, not by how many clients are uploading. The place is given back when the response ends.
+ * An `onRequest` hook that admits the request into the serving pool before its body is read, by the size
+ * its headers announce: when the pool is overloaded the client gets 429 at once and the connection is
+ * closed with the body unread (a trickled body must not keep a refused socket), so memory is bounded by
+ * the queue, not by how many clients upload. The admission is released when the response ends.
  */
 export function admitBeforeBody(context: ServerContext) {
+  const limit = context.recipe.serving.max_body_bytes;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const classifier = context.manager.current;
     if (!classifier || context.state.draining)
       throw new ServerError('GG_ERR_NOT_READY', 503, 'model is not ready (loading or draining)');
-    const ticket = classifier.admit?.();
-    if (!ticket) return;
-    tickets.set(request, ticket);
-    reply.raw.once('close', () => ticket.release());
+    const declared = Number(request.headers['content-length']);
+    const bytes = Number.isFinite(declared) && declared >= 0 ? declared : limit;
+    try {
+      const ticket = classifier.admit?.(bytes);
+      if (ticket) reply.raw.once('close', () => ticket.release());
+    } catch (error) {
+      reply.header('connection', 'close');
+      throw error;
+    }
   };
 }
 
@@ -47,7 +52,7 @@ export async function classifyOne(
   if (!classifier || context.state.draining)
     throw new ServerError('GG_ERR_NOT_READY', 503, 'model is not ready (loading or draining)');
   const controller = new AbortController();
-  const options = { signal: controller.signal, admission: tickets.get(request) };
+  const options = { signal: controller.signal };
   // A client that hangs up frees its queue slot instead of being computed for nobody.
   const onClose = () => {
     if (!request.raw.complete || !request.socket.writable) controller.abort();

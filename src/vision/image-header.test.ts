@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { decodePixels, readImageHeader } from './image-header.js';
+import { decodePixels, jpegDataMissing, readImageHeader } from './image-header.js';
+import { imageToTensor } from './preprocess.js';
 
 function photo(width: number, height: number) {
   return sharp({ create: { width, height, channels: 3, background: { r: 90, g: 140, b: 30 } } });
@@ -39,5 +40,24 @@ describe('decodePixels', () => {
     assert.equal(decodePixels(jpeg, 1000, true), 2000 * 1500, 'shrunk by 2 only');
     assert.equal(decodePixels(jpeg, 256, false), 12_000_000);
     assert.equal(decodePixels({ ...jpeg, format: 'png' }, 256, true), 12_000_000);
+  });
+});
+
+describe('jpegDataMissing', () => {
+  it('should refuse a JPEG whose header claims 7000² but holds no scan data, and pass real ones', async () => {
+    const real = await photo(7000, 7000).jpeg().toBuffer();
+    const sos = real.indexOf(Buffer.from([0xff, 0xda]));
+    const hollow = Buffer.concat([real.subarray(0, sos + 14), Buffer.alloc(2000), Buffer.from([0xff, 0xd9])]);
+    const header = readImageHeader(hollow)!;
+    assert.equal(jpegDataMissing(hollow, header), true);
+    assert.equal(jpegDataMissing(real, readImageHeader(real)!), false, 'one colour, but every block coded');
+    const small = await photo(640, 480).jpeg({ progressive: true }).toBuffer();
+    assert.equal(jpegDataMissing(small, readImageHeader(small)!), false);
+    const spec = { size: 32, cropFraction: 0.875, mean: [0, 0, 0], std: [1, 1, 1] } as const;
+    await assert.rejects(imageToTensor(hollow, spec), (error: unknown) => {
+      assert.equal((error as { statusCode: number }).statusCode, 422);
+      assert.match((error as Error).message, /claims 7000x7000/);
+      return true;
+    });
   });
 });

@@ -33,7 +33,43 @@ export function decodePixels(header: ImageHeader, target: number, shrinkOnLoad: 
   return Math.ceil(pixels / (shrink * shrink));
 }
 
+/**
+ * Whether a JPEG holds too few bytes of scan data for the size its header claims: libjpeg fills missing
+ * data with grey and reports success, so a 7000² header followed by nothing would classify a flat grey
+ * image. Every 8×8 luma block costs at least one bit of Huffman code; a 64th of that leaves room for any
+ * real encoder while catching files that stop after the header.
+ */
+export function jpegDataMissing(bytes: Uint8Array, header: ImageHeader): boolean {
+  if (header.format !== 'jpeg') return false;
+  const scan = jpegScanOffset(bytes);
+  if (scan === undefined) return true;
+  const blocks = Math.ceil(header.width / 8) * Math.ceil(header.height / 8);
+  return bytes.length - scan < blocks / 64;
+}
+
 type Size = { width: number; height: number };
+
+/** Where the first scan's entropy-coded data begins (after the SOS segment), if there is one. */
+function jpegScanOffset(bytes: Uint8Array): number | undefined {
+  let at = 2;
+  while (at + 4 <= bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at++;
+      continue;
+    }
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      at += 2;
+      continue;
+    }
+    if (marker === 0xd9) return undefined;
+    const length = u16(bytes, at + 2);
+    if (marker === 0xda) return at + 2 + length;
+    at += 2 + length;
+  }
+  return undefined;
+}
 
 function u16(bytes: Uint8Array, at: number): number {
   return (bytes[at]! << 8) | bytes[at + 1]!;

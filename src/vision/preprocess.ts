@@ -1,6 +1,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { CorruptImageError, ImageError, ImageTooLargeError, ImageTooSmallError } from './errors.js';
 import { requireImageFormat } from './image-format.js';
+import { jpegDataMissing, readImageHeader } from './image-header.js';
 
 /** How a backbone wants its input: a square crop of `size` pixels, RGB, normalised per channel, NCHW. */
 export interface PreprocessSpec {
@@ -67,6 +68,11 @@ export async function inspectImage(
     throw new CorruptImageError(errorMessage(cause), cause);
   }
   if (!meta.width || !meta.height) throw new CorruptImageError('no dimensions in the header');
+  const header = readImageHeader(bytes);
+  if (header && jpegDataMissing(bytes, header))
+    throw new CorruptImageError(
+      `the header claims ${header.width}x${header.height} but the file holds almost no image data`,
+    );
   if (meta.width * meta.height > limits.maxPixels)
     throw new ImageTooLargeError(meta.width, meta.height, limits.maxPixels);
   const swap = (meta.orientation ?? 1) >= 5;

@@ -49,28 +49,36 @@ async function listen(server: Harness): Promise<{ port: number; url: string }> {
 }
 
 describe('inference server limits (issue 10: memory, slow clients, connections)', () => {
-  it('should answer 429 before reading the body when the queue is full', async () => {
-    // One upload in progress holds the only place of the queue.
+  it('should answer 429 and close before reading a body the pool has no room for', async () => {
+    // With one queue place, admitted bodies may hold 20 MiB: one 15 MB upload in progress leaves no room.
     const server = await tinyServer({ max_queue: 1, max_batch_size: 1 });
     const clients: RawClient[] = [];
     try {
       const { port, url } = await listen(server);
       const holder = await open(port);
-      holder.socket.write(postHead(1000));
+      holder.socket.write(postHead(15_000_000));
       holder.socket.write('x');
       clients.push(holder);
-      await until(() => server.manager.current?.stats?.().reserved === 1, 5000);
-      // A 19 MB upload announced by its headers only: it must be refused without waiting for its body.
+      await until(() => server.manager.current?.stats?.().bodyBytes === 15_000_000, 5000);
+      // A 15 MB upload announced by its headers only: it must be refused without waiting for its body.
       const refused = await open(port);
       clients.push(refused);
-      refused.socket.write(postHead(19_000_000));
+      refused.socket.write(postHead(15_000_000));
       const answered = await until(() => refused.received.includes('\r\n\r\n'), 5000);
       assert.ok(answered, 'no answer before the body was sent');
       assert.match(refused.received, /^HTTP\/1\.1 429/);
       assert.match(refused.received, /retry-after: \d+/i);
-      for (const client of clients) client.socket.destroy();
-      await until(() => server.manager.current?.stats?.().reserved === 0, 5000);
+      assert.ok(await until(() => refused.closedAt !== undefined, 3000), 'the refused socket was kept open');
+      // Small uploads still fit beside the large one.
       const photo = await colourPhoto('red');
+      const small = await fetch(`${url}/predict`, {
+        method: 'POST',
+        body: photo,
+        headers: { 'content-type': 'image/jpeg' },
+      });
+      assert.equal(small.status, 200);
+      for (const client of clients) client.socket.destroy();
+      await until(() => server.manager.current?.stats?.().bodyBytes === 0, 5000);
       const ok = await fetch(`${url}/predict`, {
         method: 'POST',
         body: photo,

@@ -1,0 +1,82 @@
+/**
+ * The soak's scenario registry: each scenario drives real processes into one fault or overload and
+ * reports a row. Server scenarios live in server-scenarios.ts; app scenarios register from their own file.
+ */
+
+/** What every scenario is given. */
+export interface SoakContext {
+  /** The short form (CI): fewer clients, shorter phases, well under two minutes in all. */
+  readonly short: boolean;
+  /** The compiled build to run (its dist/ folder): this tree's, or an older one's for a before/after. */
+  readonly dist: string;
+  /** Environment for child processes (model mirror, cache, data). */
+  readonly env: NodeJS.ProcessEnv;
+  /** A model repository holding the latency recipe's packaged model, prepared once for every scenario. */
+  readonly repository: string;
+  log(line: string): void;
+}
+
+/** One check a scenario makes; a failed check makes `npm run soak` exit non-zero. */
+export interface SoakCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface SoakRow {
+  readonly scenario: string;
+  readonly requests: number;
+  /** Answers by HTTP status, plus `error` for connections that failed without one. */
+  readonly statuses: Readonly<Record<string, number>>;
+  /** From the end of the fault to the first good answer; null when it never came. */
+  readonly recovery_ms: number | null;
+  readonly peak_rss_mb: number | null;
+  readonly rss_limit_mb: number | null;
+  /** Things left behind that should not be: processes, orphan files, partial files. */
+  readonly litter: number;
+  readonly checks: readonly SoakCheck[];
+}
+
+export interface SoakScenario {
+  readonly name: string;
+  readonly description: string;
+  run(context: SoakContext): Promise<SoakRow>;
+}
+
+const scenarios = new Map<string, SoakScenario>();
+
+/** Adds a scenario; names are unique. */
+export function registerScenario(scenario: SoakScenario): void {
+  if (scenarios.has(scenario.name)) throw new Error(`bug: soak scenario ${scenario.name} registered twice`);
+  scenarios.set(scenario.name, scenario);
+}
+
+/** Every registered scenario, in registration order. */
+export function soakScenarios(): SoakScenario[] {
+  return [...scenarios.values()];
+}
+
+/** Counts answers by status while a scenario runs. */
+export class StatusTally {
+  readonly counts: Record<string, number> = {};
+  requests = 0;
+
+  add(status: number | 'error'): void {
+    this.requests++;
+    this.counts[String(status)] = (this.counts[String(status)] ?? 0) + 1;
+  }
+
+  /** POSTs `body` to `url` and tallies the answer; resolves to its status (or 'error'). */
+  async post(url: string, body: Uint8Array, type = 'image/png'): Promise<number | 'error'> {
+    let status: number | 'error';
+    try {
+      const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': type } });
+      await response.arrayBuffer();
+      status = response.status;
+    } catch {
+      status = 'error';
+    }
+    this.add(status);
+    return status;
+  }
+}

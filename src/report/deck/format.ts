@@ -38,16 +38,6 @@ export const ratio = (r: number | undefined) =>
   r === undefined ? dash : `×${r < 10 ? r.toFixed(2) : r.toFixed(1)}`;
 export const perSecond = (n: number | undefined) => (n === undefined ? dash : `${n.toFixed(0)}/s`);
 
-/** Wilson score interval for a proportion (95 % by default): honest near 0 and 1, unlike the normal one. */
-export function wilsonInterval(successes: number, n: number, z = 1.959964): { low: number; high: number } {
-  if (n <= 0) return { low: 0, high: 1 };
-  const p = successes / n;
-  const denominator = 1 + (z * z) / n;
-  const centre = (p + (z * z) / (2 * n)) / denominator;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}
-
 /** A dashed box that says which results file is missing and which command makes it. */
 export function missingBox(source: ResultsSource, file: string, command: string, what: string): string {
   source.json(file, command);

@@ -7,7 +7,6 @@ export {
   sidecarPath,
 } from './build-deck.js';
 export { DeckError, type DeckErrorCode, deckErrorCodes } from './errors.js';
-export { wilsonInterval } from './format.js';
 export { findChromium, type OverflowFinding } from './print-deck.js';
 export {
   type FigureRecord,

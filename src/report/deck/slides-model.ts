@@ -1,4 +1,5 @@
-import { barChartSvg } from '../bar-chart-svg.js';
+import { wilsonInterval } from '../../evaluation/index.js';
+import { type Bar, barChartSvg } from '../bar-chart-svg.js';
 import {
   bullets,
   count,
@@ -11,7 +12,6 @@ import {
   recipeLabel,
   recipeNames,
   table,
-  wilsonInterval,
 } from './format.js';
 import { allRecipeFigures, recommend } from './recipe-figures.js';
 import type { ResultsSource } from './results-source.js';
@@ -95,13 +95,13 @@ export function accuracySlide(source: ResultsSource): Slide {
   const figures = allRecipeFigures(source);
   const bars = figures.flatMap((f) => {
     if (f.top1 === undefined || f.n === undefined) return [];
-    const ci = wilsonInterval(Math.round(f.top1 * f.n), f.n);
+    const [low, high] = wilsonInterval(Math.round(f.top1 * f.n), f.n);
     return [
       {
         label: `${recipeLabel[f.name]}, test`,
         value: f.top1 * 100,
-        low: ci.low * 100,
-        high: ci.high * 100,
+        low: low * 100,
+        high: high * 100,
         color: recipeColour[f.name],
       },
     ];
@@ -173,31 +173,37 @@ function leaveSourceOutBars(source: ResultsSource): {
   return { bars, box, pooled };
 }
 
-function peerBars(source: ResultsSource): {
-  bars: { label: string; value: number; low?: number; high?: number; color: string }[];
-  box: string;
-} {
-  const file = 'results/peer/eval-test.json';
-  if (!source.has(file))
+/** The course's model scored with its own head on the same test photos as a recipe (`peers` in its evaluation). */
+function peerBars(source: ResultsSource): { bars: Bar[]; box: string } {
+  for (const name of recipeNames) {
+    const file = `results/${name}/eval-test.json`;
+    const peers = source.raw(file, 'peers');
+    if (!Array.isArray(peers) || peers.length === 0) continue;
+    const top1 = source.figure(file, 'peers.0.top1', 'peer test top-1');
+    const low = source.figure(file, 'peers.0.interval.0', 'peer test top-1 low');
+    const high = source.figure(file, 'peers.0.interval.1', 'peer test top-1 high');
+    if (top1 === undefined) continue;
     return {
-      bars: [],
-      box: missingBox(source, file, 'gourmetgram eval --peer food11-course --split test', 'peer evaluation'),
+      bars: [
+        {
+          label: "Course's Food-11 model (peer), test",
+          value: top1 * 100,
+          low: low === undefined ? undefined : low * 100,
+          high: high === undefined ? undefined : high * 100,
+          color: peerColour,
+        },
+      ],
+      box: '',
     };
-  const top1 = source.figure(file, 'top1', 'peer test top-1');
-  const n = source.figure(file, 'n', 'peer test photos');
-  if (top1 === undefined || n === undefined) return { bars: [], box: '' };
-  const ci = wilsonInterval(Math.round(top1 * n), n);
+  }
   return {
-    bars: [
-      {
-        label: 'Course model (peer), test',
-        value: top1 * 100,
-        low: ci.low * 100,
-        high: ci.high * 100,
-        color: peerColour,
-      },
-    ],
-    box: '',
+    bars: [],
+    box: missingBox(
+      source,
+      'results/latency/eval-test.json',
+      'gourmetgram eval --recipe latency --split test --peer food11-mobilenetv2-int8',
+      'peer evaluation',
+    ),
   };
 }
 

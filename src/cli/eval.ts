@@ -6,7 +6,7 @@ import { evaluateRecipe, leaveSourceOut } from '../pipeline/index.js';
 import { loadRecipe, projectPath } from '../recipes/index.js';
 import { confusionMatrixSvg } from '../report/confusion-matrix-svg.js';
 import type { Environment } from './environment.js';
-import { leaveSourceOutTable } from './eval-tables.js';
+import { leaveSourceOutTable, splitTable } from './eval-tables.js';
 import { progressReporter, stageProgress } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
 
@@ -86,35 +86,6 @@ export async function run(argv: string[], env: Environment): Promise<number> {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;
   }
-  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-  const lines = [
-    `${recipe.name}: model ${result.model.name} v${result.model.version} on ${split} (n=${result.n}, ${result.unreadable.length} unreadable)`,
-    `top-1 ${pct(result.top1)}  top-2 ${pct(result.top2)}  macro-F1 ${pct(result.macro_f1)}  ECE ${result.ece.toFixed(3)}`,
-    '',
-    `${'class'.padEnd(18)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'F1'.padStart(8)}${'support'.padStart(9)}`,
-    ...result.report.per_class.map(
-      (c) =>
-        `${c.class.padEnd(18)}${pct(c.precision).padStart(10)}${pct(c.recall).padStart(10)}${pct(c.f1).padStart(8)}${String(c.support).padStart(9)}`,
-    ),
-    '',
-    'per source:',
-    ...result.per_source.map(
-      (s) => `  ${s.group.padEnd(48)} n=${String(s.n).padStart(4)}  top-1 ${pct(s.top1)}`,
-    ),
-    ...(result.peers.length
-      ? [
-          '',
-          'same photos, each model with its own head:',
-          `  ${'ours'.padEnd(28)} top-1 ${pct(result.top1)} [${result.interval.map(pct).join(', ')}]  macro-F1 ${pct(result.macro_f1)}`,
-          ...result.peers.map(
-            (p) =>
-              `  ${p.name.padEnd(28)} top-1 ${pct(p.top1)} [${p.interval.map(pct).join(', ')}]  macro-F1 ${pct(p.macro_f1)}`,
-          ),
-        ]
-      : []),
-    '',
-    `wrote ${out}/eval-${split}.json and confusion-${split}.svg`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${splitTable(result, split, out)}\n`);
   return 0;
 }

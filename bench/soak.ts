@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { prepareServeRepository } from '../src/bench/index.js';
 import { loadRecipe, projectPath } from '../src/recipes/index.js';
 import { type SoakRow, soakScenarios } from './soak/registry.js';
+import './soak/app-scenarios.js';
 import './soak/server-scenarios.js';
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
-const main = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const thisBuild = new URL('../../src/cli/main.js', import.meta.url).pathname;
 
 /** `gourmetgram app` as a real child process on a free loopback port (to kill -9 it, or stop its database). */
 export interface AppProcess {
@@ -10,7 +10,12 @@ export interface AppProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startAppProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<AppProcess> {
+/** `main`: the CLI of another build (a soak's before/after); this build's by default. */
+export async function startAppProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  main = thisBuild,
+): Promise<AppProcess> {
   const child = spawn(process.execPath, [main, 'app', '--host', '127.0.0.1', '--port', '0', ...args], {
     env: { ...process.env, GOURMETGRAM_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

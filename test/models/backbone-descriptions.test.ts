@@ -24,7 +24,10 @@ describe('backbone descriptions', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL
   before(async () => {
     const files = (await readdir(projectPath('models', 'backbones'))).filter((f) => f.endsWith('.json'));
     specs = await Promise.all(files.map((f) => loadBackboneSpec(f.replace(/\.json$/, ''))));
-    cacheDir = await mkdtemp(join(tmpdir(), 'gg-backbones-'));
+    cacheDir = join(
+      process.env.GOURMETGRAM_CACHE ?? (await mkdtemp(join(tmpdir(), 'gg-backbones-'))),
+      'backbones',
+    );
   });
 
   it('should give every backbone an embedding and a classifier of the widths its description states', async () => {

@@ -50,7 +50,9 @@ describe('converted TFLite graph against the TFLite interpreter', { skip }, () =
 
   before(async () => {
     spec = await loadBackboneSpec('mobilenet-edgetpu-224-1.0-uint8');
-    const store = { mirrorDir, cacheDir: await mkdtemp(join(tmpdir(), 'gg-tflite-ref-')) };
+    // The shared cache keeps the conversion between runs; the conversion itself is tested in tflite-backbone.
+    const cacheDir = process.env.GOURMETGRAM_CACHE ?? (await mkdtemp(join(tmpdir(), 'gg-tflite-ref-')));
+    const store = { mirrorDir, cacheDir: join(cacheDir, 'backbones') };
     const source = await readFile(join(mirrorDir!, spec.file));
     const tensors = readTfliteModel(source).tensors;
     const find = (name: string) => tensors.find((t) => t.name === name)!;

@@ -73,63 +73,97 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const photos = await Promise.all(validation.slice(0, 32).map((i) => readFile(i.path)));
   const iterations = quick ? 10 : 60;
   const rows: StudyRow[] = [];
-  const width = spec.embedding.width;
   const classes = dataset.classes;
 
-  const modelRow = async (
-    group: string,
-    step: string,
-    v: ModelVariant,
-    heads: readonly HeadKind[] = ['softmax'],
-  ) => {
-    const graph = variantGraph(v, ctx);
-    const label = variantLabel(v);
-    const tr = await embedItems(v, graph, train, ctx, `${label}: train`);
-    const va = await embedItems(v, graph, validation, ctx, `${label}: validation`);
-    const te = test.length ? await embedItems(v, graph, test, ctx, `${label}: test`) : undefined;
-    const trainSet = trainingSet(tr.rows, tr.kept, width, classes.length);
-    const sets = [
-      trainingSet(va.rows, va.kept, width, classes.length),
-      ...(te ? [trainingSet(te.rows, te.kept, width, classes.length)] : []),
-    ];
-    const speed = await timeGraph(graph, v, ctx, photos, { threads: 1, level: 'all', iterations });
-    for (const head of heads) {
-      const [vp, tp] = headProbabilities(head, trainSet, sets);
-      const val = scores(vp!, sets[0]!, classes);
-      const tst = tp ? scores(tp, sets[1]!, classes) : undefined;
-      const row: StudyRow = {
-        group,
-        step: heads.length > 1 ? head : step,
-        config: {
-          precision: v.precision,
-          input_size: v.size,
-          flip: v.flip,
-          head,
-          threads: 1,
-          graph_optimization: 'all',
-        },
-        validation_top1: val.top1,
-        validation_macro_f1: val.macro_f1,
-        ...(tst ? { test_top1: tst.top1, test_macro_f1: tst.macro_f1 } : {}),
-        speed_kind: 'inference',
-        p50_ms: speed.p50,
-        p99_ms: speed.p99,
-        throughput: speed.throughput,
-      };
-      rows.push(row);
-      log(
-        `${row.group.padEnd(10)} ${row.step.padEnd(28)} val top-1 ${(val.top1 * 100).toFixed(1)}%  p50 ${speed.p50.toFixed(1)} ms  p99 ${speed.p99.toFixed(1)} ms  ${speed.throughput.toFixed(0)} img/s`,
-      );
-    }
-    return graph;
-  };
+  const inputs: RowInputs = { train, validation, test, classes, ctx, photos, iterations, rows, log };
+  const modelRow = (group: string, step: string, v: ModelVariant, heads?: readonly HeadKind[]) =>
+    addModelRows(inputs, group, step, v, heads);
 
   for (const size of [160, 192, 224, 256, 288]) await modelRow('resolution', `${size} px`, { ...base, size });
   await modelRow('tta', 'flip averaged (224 px)', { ...base, flip: true });
   await modelRow('tta', 'flip averaged (288 px)', { ...base, size: 288, flip: true });
   await modelRow('head', '', base, ['softmax', 'mlp', 'softmax+memory']);
   await modelRow('precision', 'fp32 (dequantised)', { ...base, precision: 'fp32' });
-  const reference = rows.find((r) => r.group === 'resolution' && r.config.input_size === 224)!;
+  rows.push(...(await ortRows(inputs)));
+
+  rows.push(...(await servingRows(options, validation, quick, log)));
+
+  return writeStudy(options, {
+    root: dataset.root,
+    counts: { train: train.length, validation: validation.length, test: test.length },
+    rows,
+  });
+}
+
+interface RowInputs {
+  readonly train: readonly DatasetItem[];
+  readonly validation: readonly DatasetItem[];
+  readonly test: readonly DatasetItem[];
+  readonly classes: readonly string[];
+  readonly ctx: ModelContext;
+  readonly photos: readonly Buffer[];
+  readonly iterations: number;
+  readonly rows: StudyRow[];
+  readonly log: (line: string) => void;
+}
+
+/** One model variant's rows (one per head kind): accuracy on validation (test reported) and speed. */
+async function addModelRows(
+  inputs: RowInputs,
+  group: string,
+  step: string,
+  v: ModelVariant,
+  heads: readonly HeadKind[] = ['softmax'],
+): Promise<void> {
+  const { train, validation, test, ctx, photos, iterations, rows, log } = inputs;
+  const width = ctx.spec.embedding.width;
+  const classes = inputs.classes;
+  const graph = variantGraph(v, ctx);
+  const label = variantLabel(v);
+  const tr = await embedItems(v, graph, train, ctx, `${label}: train`);
+  const va = await embedItems(v, graph, validation, ctx, `${label}: validation`);
+  const te = test.length ? await embedItems(v, graph, test, ctx, `${label}: test`) : undefined;
+  const trainSet = trainingSet(tr.rows, tr.kept, width, classes.length);
+  const sets = [
+    trainingSet(va.rows, va.kept, width, classes.length),
+    ...(te ? [trainingSet(te.rows, te.kept, width, classes.length)] : []),
+  ];
+  const speed = await timeGraph(graph, v, ctx, photos, { threads: 1, level: 'all', iterations });
+  for (const head of heads) {
+    const [vp, tp] = headProbabilities(head, trainSet, sets);
+    const val = scores(vp!, sets[0]!, classes);
+    const tst = tp ? scores(tp, sets[1]!, classes) : undefined;
+    const row: StudyRow = {
+      group,
+      step: heads.length > 1 ? head : step,
+      config: {
+        precision: v.precision,
+        input_size: v.size,
+        flip: v.flip,
+        head,
+        threads: 1,
+        graph_optimization: 'all',
+      },
+      validation_top1: val.top1,
+      validation_macro_f1: val.macro_f1,
+      ...(tst ? { test_top1: tst.top1, test_macro_f1: tst.macro_f1 } : {}),
+      speed_kind: 'inference',
+      p50_ms: speed.p50,
+      p99_ms: speed.p99,
+      throughput: speed.throughput,
+    };
+    rows.push(row);
+    log(
+      `${row.group.padEnd(10)} ${row.step.padEnd(28)} val top-1 ${(val.top1 * 100).toFixed(1)}%  p50 ${speed.p50.toFixed(1)} ms  p99 ${speed.p99.toFixed(1)} ms  ${speed.throughput.toFixed(0)} img/s`,
+    );
+  }
+}
+
+/** The ONNX Runtime rows: optimisation level and threads on the int8 224 px graph (accuracy from its row). */
+async function ortRows(inputs: RowInputs): Promise<StudyRow[]> {
+  const { ctx, photos, iterations, log } = inputs;
+  const rows: StudyRow[] = [];
+  const reference = inputs.rows.find((r) => r.group === 'resolution' && r.config.input_size === 224)!;
   const int8Graph = variantGraph(base, ctx);
   const orts: [GraphOptimizationLevel, number][] = [
     ['disabled', 1],
@@ -156,6 +190,17 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
     );
   }
 
+  return rows;
+}
+
+/** The serving rows: the serving recipe's packaged model under each serving variant, 8 callers. */
+async function servingRows(
+  options: StudyOptions,
+  validation: readonly DatasetItem[],
+  quick: boolean,
+  log: (line: string) => void,
+): Promise<StudyRow[]> {
+  const rows: StudyRow[] = [];
   const recipe = await loadRecipe(options.servingRecipe);
   let packaged: PackagedModel;
   try {
@@ -200,6 +245,16 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
     );
   }
 
+  return rows;
+}
+
+/** Assembles study.json with its Pareto fronts and writes it beside the two Pareto SVGs. */
+async function writeStudy(
+  options: StudyOptions,
+  data: { root: string; counts: { train: number; validation: number; test: number }; rows: StudyRow[] },
+): Promise<StudyResult> {
+  const { rows } = data;
+  const log = options.log;
   const modelRows = rows.filter((r) => r.speed_kind === 'inference' && r.accuracy_from === undefined);
   const point = (r: StudyRow, other: number) => ({
     label: `${r.group}: ${r.step}`,
@@ -211,9 +266,9 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const result: StudyResult = {
     schema: 'gourmetgram.study/1',
     created: new Date().toISOString(),
-    quick,
+    quick: options.quick,
     machine: { cores: cpus().length, node: process.version, load_average: loadavg() },
-    data: { root: dataset.root, train: train.length, validation: validation.length, test: test.length },
+    data: { root: data.root, ...data.counts },
     head: {
       kind: 'softmax unless the row says',
       l2: 0.01,
@@ -231,7 +286,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
     },
   };
   await mkdir(options.outDir, { recursive: true });
-  const name = quick ? 'study-quick' : 'study';
+  const name = options.quick ? 'study-quick' : 'study';
   await writeFile(join(options.outDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(
     join(options.outDir, `${name}-pareto-p99.svg`),

@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BenchError } from '../src/bench/index.js';
 import { generateLoad, type LoadItem, type LoadResult } from '../src/bench/load-generator.js';
 import { type ResourceSample, startResourceSampler } from '../src/bench/resource-sampler.js';
 import {
@@ -29,7 +30,11 @@ const { values } = parseArgs({
 });
 const env = process.env;
 const dataDir = env.GOURMETGRAM_DATA;
-if (!dataDir) throw new Error('set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)');
+if (!dataDir)
+  throw new BenchError(
+    'GG_ERR_BENCH_SETUP',
+    'set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)',
+  );
 const cacheDir = env.GOURMETGRAM_CACHE ?? projectPath('.cache', 'gourmetgram');
 const recipe = await loadRecipe(values.recipe);
 const seconds = Number(values.seconds);

@@ -1,11 +1,10 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import type { ServerLimits } from '../http/index.js';
+import { AdminRequiredError, type ServerLimits } from '../http/index.js';
 import type { Classifier } from '../inference/classifier.js';
 import type { DecodeLimits } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
 import { adminVoter } from './correction-votes.js';
 import type { DatabaseHandle } from './database.js';
-import { AdminRequiredError } from './errors.js';
 import type { ImageSizes } from './photo-image.js';
 import type { PhotoService } from './photo-service.js';
 import { hashToken, safeEqual } from './security.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { applyConnectionCap, fastifyLimitOptions } from '../http/index.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { applyConnectionCap, fastifyLimitOptions, installErrorHandler } from '../http/index.js';
 import { defaultDecodeLimits } from '../vision/index.js';
 import { AppContext, type AppOptions, appDefaults, wantsJson } from './app-context.js';
 import { isDatabaseUnavailable, toAppError } from './error-mapping.js';
@@ -55,20 +55,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     secureCookies: settings.secureCookies,
   });
 
-  app.setErrorHandler((error, request, reply) =>
-    sendError(context, request, reply, toAppError(error, settings.maxUploadBytes) as HttpError),
-  );
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      context,
-      request,
-      reply,
-      Object.assign(new Error('there is no page at this address'), {
-        statusCode: 404,
-        code: 'GG_ERR_NOT_FOUND',
-      }),
-    ),
-  );
+  installErrorHandler(app, {
+    translate: (error) => toAppError(error, settings.maxUploadBytes),
+    render: (request, reply, answer) =>
+      wantsJson(request)
+        ? undefined
+        : reply
+            .type('text/html; charset=utf-8')
+            .send(errorPage(context.pageContext(request, reply), answer.status, answer.message).value),
+  });
 
   await app.register(staticRoutes);
   await app.register(pageRoutes, { context });
@@ -117,53 +112,6 @@ const healthSchema = {
   },
   required: ['status', 'database', 'classifier', 'model'],
 } as const;
-
-interface HttpError {
-  readonly message: string;
-  readonly statusCode?: number;
-  readonly code?: string;
-  readonly retryAfter?: number;
-  readonly retryAfterSeconds?: number;
-  readonly validation?: unknown;
-}
-
-function sendError(
-  context: AppContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  error: HttpError,
-): FastifyReply {
-  if (request.raw.socket?.destroyed) {
-    // The visitor left (closed the tab, lost the network): nothing to answer and nothing of ours went wrong.
-    // This is the request's one log line: Fastify writes no "completed" line for a destroyed socket.
-    request.log.info(
-      { method: request.method, url: request.url, ip: request.ip, reason: error.message },
-      'client closed the connection',
-    );
-    return reply.code(499).send();
-  }
-  let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-  if (status === 499) status = 400;
-  const ours = typeof error.code === 'string' && error.code.startsWith('GG_ERR_');
-  // 4xx codes from Fastify (FST_ERR_CTP_…) describe the request and may be shown; a 5xx shows only ours, never
-  // a driver's code (a SQLSTATE) or message.
-  const code = error.validation
-    ? 'GG_ERR_BAD_REQUEST'
-    : ours || (status < 500 && error.code)
-      ? (error.code as string)
-      : 'GG_ERR_INTERNAL';
-  const message = status >= 500 && !ours ? 'an unexpected error occurred; it has been logged' : error.message;
-  if (status >= 500 && !ours) request.log.error({ err: error }, 'request failed');
-  else if (status >= 500) request.log.warn({ code, reason: error.message }, 'request not served');
-  const retryAfter = error.retryAfterSeconds ?? error.retryAfter;
-  if ((status === 429 || status === 503) && retryAfter !== undefined)
-    reply.header('retry-after', String(retryAfter));
-  reply.code(status);
-  if (wantsJson(request)) return reply.send({ error: message, code });
-  return reply
-    .type('text/html; charset=utf-8')
-    .send(errorPage(context.pageContext(request, reply), status, message).value);
-}
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -9,6 +9,7 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
+import { AppError } from './errors.js';
 
 export interface PhotoTable {
   id: string;
@@ -152,9 +153,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
-    throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new AppError(
+      'GG_ERR_DATABASE',
+      `database migration failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return { db, dialect, close: () => db.destroy() };
 }

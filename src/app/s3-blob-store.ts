@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { assertBlobKey, type BlobStore } from './blob-store.js';
+import { AppError } from './errors.js';
 
 export interface S3BlobStoreOptions {
   /** http(s)://host[:port] of any S3-compatible server; buckets are addressed path-style. */
@@ -58,10 +59,13 @@ export class S3BlobStore implements BlobStore {
     await res.body?.cancel();
   }
 
-  private async failure(method: string, key: string, res: Response): Promise<Error> {
+  private async failure(method: string, key: string, res: Response): Promise<AppError> {
     const text = await res.text().catch(() => '');
     const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? res.statusText;
-    return new Error(`S3 ${method} ${this.options.bucket}/${key} failed: ${res.status} ${code}`);
+    return new AppError(
+      'GG_ERR_STORAGE',
+      `S3 ${method} ${this.options.bucket}/${key} failed: ${res.status} ${code}`,
+    );
   }
 
   private request(

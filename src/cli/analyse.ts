@@ -10,6 +10,7 @@ import {
 } from '../evaluation/index.js';
 import { loadRecipe } from '../recipes/index.js';
 import { renderContactSheet } from '../report/contact-sheet.js';
+import { UsageError } from './errors.js';
 import type { VerbRunner } from './main.js';
 import { progressReporter } from './progress.js';
 
@@ -57,7 +58,7 @@ export const run: VerbRunner = async (argv, env) => {
     bright: Number(values.bright),
   };
   if (!Object.values(thresholds).every((v) => Number.isFinite(v) && v > 0))
-    throw new Error('--small-side, --dark and --bright must be positive numbers');
+    throw new UsageError('--small-side, --dark and --bright must be positive numbers');
   const recipe = await loadRecipe(values.recipe);
   const out = values.out ?? join('results/error-analysis', recipe.name);
   process.stderr.write(

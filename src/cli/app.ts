@@ -3,6 +3,7 @@ import { appDefaults, startApp } from '../app/index.js';
 import { serverLimitsSchema } from '../http/index.js';
 import { loadRecipe } from '../recipes/index.js';
 import type { Environment } from './environment.js';
+import { UsageError } from './errors.js';
 import { storeOptions } from './store-options.js';
 
 const usage = `usage: gourmetgram app [--port <p>] [--host <h>] [--data-dir <dir>] [--recipe <file|name>]
@@ -48,10 +49,11 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   }
   const port = Number(values.port ?? env.values.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port ${values.port} is not a port`);
+    throw new UsageError(`--port ${values.port} is not a port`);
   const s3Endpoint = values['s3-endpoint'] ?? env.values.S3_ENDPOINT;
   const s3Bucket = values['s3-bucket'] ?? env.values.S3_BUCKET;
-  if (Boolean(s3Endpoint) !== Boolean(s3Bucket)) throw new Error('--s3-endpoint and --s3-bucket go together');
+  if (Boolean(s3Endpoint) !== Boolean(s3Bucket))
+    throw new UsageError('--s3-endpoint and --s3-bucket go together');
   const s3 =
     s3Endpoint && s3Bucket
       ? {

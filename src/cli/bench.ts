@@ -10,6 +10,7 @@ import {
 } from '../bench/index.js';
 import { loadRecipe, projectPath, shippedRecipes } from '../recipes/index.js';
 import type { Environment } from './environment.js';
+import { UsageError } from './errors.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
 
@@ -47,7 +48,7 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   const positive = (flag: string, text: string) => {
     const value = Number(text);
     if (!(Number.isFinite(value) && value > 0))
-      throw new Error(`--${flag} must be a positive number, not '${text}'`);
+      throw new UsageError(`--${flag} must be a positive number, not '${text}'`);
     return value;
   };
   const seconds = positive('seconds', values.seconds);

@@ -11,6 +11,7 @@ import {
   traceSeries,
 } from '../deploy/index.js';
 import { loadRecipe, projectPath } from '../recipes/index.js';
+import { UsageError } from './errors.js';
 
 const usage = `usage: gourmetgram cost --recipe <file|name> --trace <file> [--results <dir>] [--out <prefix>]
        [--price-vcpu-hour <usd>] [--price-gib-hour <usd>]
@@ -55,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
     if (text === undefined) return undefined;
     const value = Number(text);
     if (!Number.isFinite(value) || value < 0)
-      throw new Error(`--${flag} must be a non-negative number, not '${text}'`);
+      throw new UsageError(`--${flag} must be a non-negative number, not '${text}'`);
     return value;
   };
   if (values['write-trace']) {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataCheckOptions, renderDataCheckHtml, runDataCheck } from '../data/index.js';
 import { renderContactSheet } from '../report/contact-sheet.js';
+import { UsageError } from './errors.js';
 import type { VerbRunner } from './main.js';
 import { progressReporter } from './progress.js';
 
@@ -62,7 +63,7 @@ export const run: VerbRunner = async (argv, env) => {
     },
   };
   if (!(settings.thresholds.minCosine > 0 && settings.thresholds.minCosine <= 1))
-    throw new Error('--min-cosine must be in (0, 1]');
+    throw new UsageError('--min-cosine must be in (0, 1]');
   process.stderr.write(
     `data check: ${JSON.stringify({ data: resolve(data), out: values.out, ...settings })}\n`,
   );
@@ -107,6 +108,8 @@ export const run: VerbRunner = async (argv, env) => {
 function positive(text: string, name: string, zeroOk = false): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < (zeroOk ? 0 : 1))
-    throw new Error(`--${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer, got '${text}'`);
+    throw new UsageError(
+      `--${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer, got '${text}'`,
+    );
   return value;
 }

@@ -6,6 +6,7 @@ import { evaluateRecipe, leaveSourceOut } from '../pipeline/index.js';
 import { loadRecipe, projectPath } from '../recipes/index.js';
 import { confusionMatrixSvg } from '../report/confusion-matrix-svg.js';
 import type { Environment } from './environment.js';
+import { UsageError } from './errors.js';
 import { leaveSourceOutTable, splitTable } from './eval-tables.js';
 import { progressReporter, stageProgress } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
@@ -39,9 +40,9 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   }
   const split = values.split as Split;
   if (!['train', 'validation', 'test'].includes(split))
-    throw new Error(`--split must be train, validation or test`);
+    throw new UsageError(`--split must be train, validation or test`);
   if (!['split', 'leave-source-out'].includes(values.protocol))
-    throw new Error('--protocol must be split or leave-source-out');
+    throw new UsageError('--protocol must be split or leave-source-out');
   const recipe = await loadRecipe(values.recipe);
   const out = values.out ?? projectPath('results', recipe.name);
   if (values.protocol === 'leave-source-out') {

@@ -3,6 +3,7 @@
  * `gourmetgram <verb> [options]`: each verb is one thin file in this folder exporting `run(argv, env)`.
  */
 import { readEnvironment } from './environment.js';
+import { UsageError } from './errors.js';
 
 export type VerbRunner = (
   argv: string[],
@@ -68,6 +69,12 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     process.stderr.write(`gourmetgram: ${error instanceof Error ? error.message : String(error)}\n`);
     if (process.env.GOURMETGRAM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = 1;
+    process.exitCode = isUsageMistake(error) ? 2 : 1;
   },
 );
+
+/** A mistake in the command line (ours, or node's parseArgs refusing a flag) exits 2; a failure exits 1. */
+function isUsageMistake(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+}

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadRecipe } from '../recipes/index.js';
 import { startServer } from '../server/index.js';
 import type { Environment } from './environment.js';
+import { UsageError } from './errors.js';
 import { storeOptions } from './store-options.js';
 
 const usage = `usage: gourmetgram serve --recipe <file|name> [--port <p>] [--host <h>]
@@ -31,9 +32,9 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   const repository = values['model-repository'] ?? env.values.MODEL_REPOSITORY;
   const pinnedVersion = values['model-version'] ? Number(values['model-version']) : undefined;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port ${values.port} is not a port`);
+    throw new UsageError(`--port ${values.port} is not a port`);
   if (pinnedVersion !== undefined && !(Number.isInteger(pinnedVersion) && pinnedVersion > 0))
-    throw new Error(`--model-version ${values['model-version']} is not a positive integer`);
+    throw new UsageError(`--model-version ${values['model-version']} is not a positive integer`);
   const adminToken = env.values.ADMIN_TOKEN;
   const effective = {
     recipe: recipe.name,

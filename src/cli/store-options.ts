@@ -1,3 +1,4 @@
+import { DataError } from '../data/index.js';
 import type { ModelStoreOptions } from '../models/index.js';
 import type { Environment } from './environment.js';
 
@@ -9,6 +10,7 @@ export function storeOptions(env: Environment, headsDir?: string): ModelStoreOpt
 /** The dataset folder: the flag, else GOURMETGRAM_DATA. */
 export function dataDirFrom(flag: string | undefined, env: Environment): string {
   const dir = flag ?? env.values.DATA;
-  if (!dir) throw new Error('no dataset: pass --data <dir> or set GOURMETGRAM_DATA');
+  if (!dir)
+    throw new DataError('GG_ERR_DATASET_MISSING', 'no dataset: pass --data <dir> or set GOURMETGRAM_DATA');
   return dir;
 }

@@ -1,1 +1,7 @@
-export * from './coded-error.js';
+export {
+  CodedError,
+  type CodedErrorOptions,
+  codedErrorBase,
+  type ErrorCatalogue,
+  type ErrorCodeInfo,
+} from './coded-error.js';

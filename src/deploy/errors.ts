@@ -1,12 +1,19 @@
-/** Errors of rendering deployments and modelling their cost. Each has a stable `code`. */
-export class DeployError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+import { codedErrorBase, type ErrorCatalogue } from '../core/index.js';
+
+/** Codes of rendering deployments and modelling their cost. */
+export const deployErrorCodes = {
+  GG_ERR_DEPLOY_RECIPE: { status: 400, summary: 'a recipe without a section the target needs' },
+  GG_ERR_PBTXT: { status: 400, summary: 'text that is not valid protobuf text format (config.pbtxt)' },
+  GG_ERR_TRITON_CONFIG: {
+    status: 500,
+    summary: 'a Triton config that does not describe the model beside it',
+  },
+  GG_ERR_TRACE: { status: 400, summary: 'a load trace file that fails its schema' },
+  GG_ERR_COST_FIGURES: { status: 400, summary: 'the cost model has no measured figures for the recipe' },
+} as const satisfies ErrorCatalogue;
+
+/** Errors of rendering deployments and modelling their cost. Each has a code of `deployErrorCodes`. */
+export class DeployError extends codedErrorBase(deployErrorCodes) {}
 
 /** A recipe that lacks a section a target needs (resources for every manifest, autoscaling for autoscalers). */
 export class RecipeSectionMissingError extends DeployError {

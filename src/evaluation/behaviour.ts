@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import { createOnnxSession, type OnnxSession, type PackagedModel } from '../models/index.js';
+import { createOnnxSession, ModelGraphError, type OnnxSession, type PackagedModel } from '../models/index.js';
 import { imageToTensor, type PreprocessSpec, tensorLength } from '../vision/index.js';
 import { argmax } from './metrics.js';
 
@@ -89,7 +89,7 @@ export class BatchScorer {
       const size = this.preprocess.size;
       const result = await this.session.run(input, [batch.length, 3, size, size]);
       const probabilities = result.probabilities;
-      if (!probabilities) throw new Error('packaged model has no probabilities output');
+      if (!probabilities) throw new ModelGraphError('packaged model has no probabilities output');
       out.set(probabilities.data.subarray(0, batch.length * k), start * k);
     }
     return out;

@@ -1,4 +1,19 @@
 export {
+  type ErrorAnswerOptions,
+  type ErrorHandlerOptions,
+  type HttpErrorAnswer,
+  httpErrorAnswer,
+  installErrorHandler,
+} from './error-handler.js';
+export {
+  AdminRequiredError,
+  BadRequestError,
+  HttpError,
+  type HttpErrorCode,
+  httpErrorCodes,
+  NotFoundError,
+} from './errors.js';
+export {
   applyConnectionCap,
   defaultServerLimits,
   type FastifyLimitOptions,

@@ -1,6 +1,7 @@
 import { preparePackagedModel } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import type { Classifier, ClassifyOptions, Prediction } from './classifier.js';
+import { InferenceError } from './errors.js';
 import { InlineClassifier } from './inline-classifier.js';
 import type { ModelSource } from './model-source.js';
 import { type PoolObserver, type PoolStats, WorkerPool } from './worker-pool.js';
@@ -42,7 +43,10 @@ export async function createClassifier(
 
 async function packagedSource(recipe: Recipe, options: CreateClassifierOptions): Promise<ModelSource> {
   if (!options.cacheDir)
-    throw new Error("createClassifier needs cacheDir (or a model) to package the recipe's model");
+    throw new InferenceError(
+      'GG_ERR_CLASSIFIER_CONFIG',
+      "createClassifier needs cacheDir (or a model) to package the recipe's model",
+    );
   return preparePackagedModel(recipe.model, {
     mirrorDir: options.mirrorDir,
     cacheDir: options.cacheDir,

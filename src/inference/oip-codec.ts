@@ -4,7 +4,7 @@
  * (little-endian; BYTES elements each prefixed by a 4-byte little-endian length). Pure: no HTTP here.
  */
 import { z } from 'zod';
-import { InferenceError } from './errors.js';
+import { OipRequestError } from './errors.js';
 
 export const oipDatatypes = [
   'BOOL',
@@ -53,13 +53,6 @@ export interface InferResponse {
   readonly id?: string;
   readonly parameters?: Record<string, string | number | boolean>;
   readonly outputs: readonly InferOutput[];
-}
-
-/** A malformed inference request: the server answers 400 with the message. */
-export class OipRequestError extends InferenceError {
-  constructor(message: string) {
-    super('GG_ERR_OIP_REQUEST', 400, message);
-  }
 }
 
 /** A decoded input tensor: float32 values or BYTES elements. */

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 // The adapter file alone, not the models index: a worker that loads the graph-editing code starts slower.
 import { createOnnxSession, type OnnxSession } from '../models/onnx-runtime.js';
 import { imageToTensor, tensorLength } from '../vision/index.js';
-import { TensorShapeError } from './errors.js';
+import { InferenceError, TensorShapeError } from './errors.js';
 import {
   type BatchInput,
   type BatchResult,
@@ -84,7 +84,7 @@ async function runBatch(
     const outputs = await session.run(tensor, [good.length, 3, side, side]);
     inferMs = performance.now() - started;
     const probs = outputs.probabilities;
-    if (!probs) throw new Error('model has no probabilities output');
+    if (!probs) throw new InferenceError('GG_ERR_MODEL_OUTPUT', 'model has no probabilities output');
     probabilities = probs.data;
     classes = probs.dims[1] ?? 0;
     embedding = outputs.embedding?.data;
@@ -113,7 +113,10 @@ async function main(): Promise<void> {
       graphOptimizationLevel: config.graphOptimization,
     });
     if (!session.outputNames.includes('probabilities'))
-      throw new Error(`model outputs are ${session.outputNames.join(', ')}; 'probabilities' is required`);
+      throw new InferenceError(
+        'GG_ERR_MODEL_OUTPUT',
+        `model outputs are ${session.outputNames.join(', ')}; 'probabilities' is required`,
+      );
     for (const size of config.warmupBatchSizes)
       await session.run(new Float32Array(perImage * size), [size, 3, side, side]);
   } catch (error) {

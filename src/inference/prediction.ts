@@ -1,4 +1,5 @@
 import type { ClassScore, Prediction } from './classifier.js';
+import { InferenceError } from './errors.js';
 import type { ModelSource } from './model-source.js';
 
 /** How many classes a prediction lists, most likely first. */
@@ -12,7 +13,10 @@ export function toPrediction(
   embedding?: Float32Array,
 ): Prediction {
   if (row.length !== model.classes.length)
-    throw new Error(`model returned ${row.length} probabilities for ${model.classes.length} classes`);
+    throw new InferenceError(
+      'GG_ERR_MODEL_OUTPUT',
+      `model returned ${row.length} probabilities for ${model.classes.length} classes`,
+    );
   const top: ClassScore[] = Array.from(row, (confidence, index) => ({
     category: model.classes[index]!,
     confidence,

@@ -142,6 +142,6 @@ async function request(url: string, init: RequestInit): Promise<Response> {
   } catch {
     // Not JSON: keep the text as it came.
   }
-  const retryAfter = Number(response.headers.get('retry-after')) || undefined;
-  throw new RemoteInferenceError(response.status, `${url}: ${message}`, retryAfter ? { retryAfter } : {});
+  const retryAfterSeconds = Number(response.headers.get('retry-after')) || undefined;
+  throw new RemoteInferenceError(response.status, `${url}: ${message}`, { retryAfterSeconds });
 }

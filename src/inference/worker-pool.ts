@@ -1,7 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { ServingConfig } from '../recipes/index.js';
-import { decodePixels, ImageError, ImageTooLargeError, readImageHeader } from '../vision/index.js';
+import {
+  decodePixels,
+  ImageError,
+  ImageTooLargeError,
+  readImageHeader,
+  type VisionErrorCode,
+  visionErrorCodes,
+} from '../vision/index.js';
 import type {
   AdmissionTicket,
   Classifier,
@@ -15,6 +22,8 @@ import {
   ClassifierClosedError,
   DeadlineExceededError,
   InferenceError,
+  type InferenceErrorCode,
+  inferenceErrorCodes,
   ModelLoadError,
   OverloadedError,
   RequestAbortedError,
@@ -507,9 +516,8 @@ export class WorkerPool implements Classifier {
 /** Rebuilds a typed error from its wire form, so the server answers with the right status. */
 function fromWire(error: WireError | null): Error {
   if (!error) return new Error('bug: worker returned no row and no error');
-  if (error.code.startsWith('GG_ERR_IMAGE'))
-    return new ImageError(error.code, error.statusCode, error.message);
-  if (error.statusCode >= 400 && error.statusCode < 500)
-    return new InferenceError(error.code, error.statusCode, error.message);
-  return new InferenceError('GG_ERR_INFERENCE', 500, error.message);
+  if (error.code in visionErrorCodes) return new ImageError(error.code as VisionErrorCode, error.message);
+  if (error.code in inferenceErrorCodes && error.statusCode < 500)
+    return new InferenceError(error.code as InferenceErrorCode, error.message, { status: error.statusCode });
+  return new InferenceError('GG_ERR_INFERENCE', error.message);
 }

@@ -1,3 +1,4 @@
+import { ModelGraphError } from './errors.js';
 import {
   floatTensor,
   graphOf,
@@ -22,7 +23,7 @@ export function dequantizeModel(source: ModelProto): ModelProto {
   const nodes: NodeProto[] = [];
   const value = (name: string) => {
     const t = initializers.get(name);
-    if (!t) throw new Error(`dequantize: ${name} is not an initializer`);
+    if (!t) throw new ModelGraphError(`dequantize: ${name} is not an initializer`);
     return readNumbers(t);
   };
   const dequantizedInitializer = (
@@ -111,7 +112,7 @@ export function dequantizeModel(source: ModelProto): ModelProto {
         break;
       default:
         if (n.opType?.startsWith('QLinear') || (n.domain && n.domain !== ''))
-          throw new Error(`dequantize: operator ${n.domain}:${n.opType} is not supported`);
+          throw new ModelGraphError(`dequantize: operator ${n.domain}:${n.opType} is not supported`);
         nodes.push(n);
     }
   }
@@ -143,6 +144,6 @@ function readNumbers(tensor: TensorProto): number[] {
         ? [...new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)]
         : [...(tensor.int32Data ?? [])];
     default:
-      throw new Error(`dequantize: tensor ${tensor.name} has unsupported type ${tensor.dataType}`);
+      throw new ModelGraphError(`dequantize: tensor ${tensor.name} has unsupported type ${tensor.dataType}`);
   }
 }

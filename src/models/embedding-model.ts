@@ -1,5 +1,5 @@
 import type { BackboneSpec } from './backbone-spec.js';
-import { ModelConfigError } from './errors.js';
+import { ModelConfigError, ModelGraphError } from './errors.js';
 import {
   decodeModel,
   floatTensor,
@@ -109,7 +109,7 @@ export function buildClassifierModel(backbone: Uint8Array, spec: BackboneSpec): 
 function renameGraphInput(model: ModelProto, from: string, to: string): void {
   const graph = graphOf(model);
   const input = graph.input?.find((i) => i.name === from);
-  if (!input) throw new Error(`backbone has no input named ${from}`);
+  if (!input) throw new ModelGraphError(`backbone has no input named ${from}`);
   input.name = to;
   for (const n of graph.node ?? []) n.input = (n.input ?? []).map((i) => (i === from ? to : i));
 }

@@ -1,12 +1,23 @@
-/** Errors of the model store and model building. Each has a stable `code`. */
-export class ModelError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+import { codedErrorBase, type ErrorCatalogue } from '../core/index.js';
+
+/** Codes of the model store and model building. */
+export const modelErrorCodes = {
+  GG_ERR_BACKBONE_HASH: { status: 500, summary: 'a backbone file whose SHA-256 is not the pinned one' },
+  GG_ERR_BACKBONE_UNAVAILABLE: { status: 503, summary: 'no mirror, no cache, and the download failed' },
+  GG_ERR_MODEL_CONFIG: { status: 500, summary: 'a backbone description or head card that fails its schema' },
+  GG_ERR_MODEL_GRAPH: { status: 500, summary: 'an ONNX graph without the inputs, outputs or types we edit' },
+  GG_ERR_TFLITE_CORRUPT: {
+    status: 400,
+    summary: 'a .tflite file that is not a well-formed TensorFlow Lite FlatBuffer',
+  },
+  GG_ERR_TFLITE_UNSUPPORTED: {
+    status: 400,
+    summary: 'a TensorFlow Lite model with operators the converter does not translate',
+  },
+} as const satisfies ErrorCatalogue;
+
+/** Errors of the model store and model building. Each has a code of `modelErrorCodes`. */
+export class ModelError extends codedErrorBase(modelErrorCodes) {}
 
 /** A backbone file whose bytes do not match the SHA-256 its description pins. */
 export class BackboneIntegrityError extends ModelError {
@@ -56,5 +67,12 @@ export class TfliteUnsupportedError extends ModelError {
         (details ? ` (${details})` : ''),
     );
     this.operators = operators;
+  }
+}
+
+/** An ONNX graph that lacks what we edit or run (an input, an output, a tensor type we handle). */
+export class ModelGraphError extends ModelError {
+  constructor(message: string) {
+    super('GG_ERR_MODEL_GRAPH', message);
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '../vision/index.js';
 import { EmbeddingCache } from './embedding-cache.js';
 import { tensorNames } from './embedding-model.js';
+import { ModelGraphError } from './errors.js';
 import type { OnnxSession } from './onnx-runtime.js';
 
 export interface ExtractOptions {
@@ -145,7 +146,7 @@ async function runBatch(
   const result = await options.session.run(input, [batch.length, 3, size, size]);
   const name = options.output ?? tensorNames.embedding;
   const output = result[name];
-  if (!output) throw new Error(`model has no '${name}' output`);
+  if (!output) throw new ModelGraphError(`model has no '${name}' output`);
   for (const { v, slot } of rows) {
     if (embeddings[v.item]!.length === 0) continue;
     const embedding = output.data.slice(slot * options.width, (slot + 1) * options.width);

@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { ModelGraphError } from './errors.js';
 
 /**
  * Small, pure edits of ONNX graphs: enough to expose an embedding, append a head, add test-time flips and
@@ -58,7 +59,7 @@ export function scalarInt64(name: string, value: number): TensorProto {
 
 /** Reads a float32 initializer whatever its storage (raw bytes or the repeated field). */
 export function readFloatTensor(tensor: TensorProto): Float32Array {
-  if (tensor.dataType !== DataType.FLOAT) throw new Error(`tensor ${tensor.name} is not float32`);
+  if (tensor.dataType !== DataType.FLOAT) throw new ModelGraphError(`tensor ${tensor.name} is not float32`);
   if (tensor.rawData && tensor.rawData.length > 0) {
     const copy = new Uint8Array(tensor.rawData);
     return new Float32Array(copy.buffer, copy.byteOffset, copy.byteLength / 4);
@@ -109,7 +110,7 @@ export function valueInfo(name: string, dims: readonly (number | string)[]): onn
 export function makeSpatialDimsSymbolic(model: ModelProto, inputName: string): void {
   const input = graphOf(model).input?.find((i) => i.name === inputName);
   const dims = input?.type?.tensorType?.shape?.dim;
-  if (dims?.length !== 4) throw new Error(`input ${inputName} is not a 4-d tensor in this graph`);
+  if (dims?.length !== 4) throw new ModelGraphError(`input ${inputName} is not a 4-d tensor in this graph`);
   dims[0] = { dimParam: 'batch' };
   dims[2] = { dimParam: 'height' };
   dims[3] = { dimParam: 'width' };
@@ -165,7 +166,7 @@ function mergeOpsets(model: ModelProto, part: ModelProto): void {
     const mine = imports.find((o) => (o.domain ?? '') === (opset.domain ?? ''));
     if (!mine) imports.push(opset);
     else if (Number(mine.version) < Number(opset.version))
-      throw new Error(
+      throw new ModelGraphError(
         `part needs opset ${opset.version} of '${opset.domain}', the model has ${mine.version}`,
       );
   }

@@ -1,4 +1,5 @@
 import ort from 'onnxruntime-node';
+import { ModelGraphError } from './errors.js';
 
 /** The ONNX Runtime adapter: the only file that touches onnxruntime-node. */
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -40,7 +41,7 @@ export async function createOnnxSession(
       : await ort.InferenceSession.create(model, sessionOptions);
   const inputName = session.inputNames[0];
   if (!inputName || session.inputNames.length !== 1)
-    throw new Error(`expected one model input, found ${session.inputNames.join(', ')}`);
+    throw new ModelGraphError(`expected one model input, found ${session.inputNames.join(', ')}`);
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,

@@ -1,5 +1,6 @@
 import type { BackboneSpec } from './backbone-spec.js';
 import { tensorNames } from './embedding-model.js';
+import { ModelGraphError } from './errors.js';
 import { appendGraph, graphOf, type ModelProto, valueInfo } from './onnx-graph.js';
 
 export interface PackageOptions {
@@ -20,7 +21,7 @@ export function packageModel(model: ModelProto, head: ModelProto, options: Packa
   const width = options.backbones.reduce((sum, b) => sum + b.embedding.width, 0);
   const outputs = appendGraph(model, head, 'head/', { [tensorNames.embedding]: tensorNames.embedding });
   const probabilities = outputs[tensorNames.probabilities];
-  if (!probabilities) throw new Error(`head graph has no '${tensorNames.probabilities}' output`);
+  if (!probabilities) throw new ModelGraphError(`head graph has no '${tensorNames.probabilities}' output`);
   const graph = graphOf(model);
   const headNode = graph.node!.find((n) => n.output?.includes(probabilities));
   if (headNode) headNode.output = [tensorNames.probabilities];

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadRecipe, parseRecipe, RecipeError, shippedRecipes } from './index.js';
+import { loadRecipe, parseRecipe, RecipeError, shippedRecipes, UnknownRecipeError } from './index.js';
 
 describe('recipes', () => {
   it('should load every shipped recipe and freeze it', async () => {
@@ -41,6 +41,15 @@ describe('recipes', () => {
       },
     );
     assert.throws(() => parseRecipe('name: [unclosed'), RecipeError);
+  });
+
+  it('should list the known recipes when asked for an unknown one', async () => {
+    await assert.rejects(loadRecipe('fastest'), (error: unknown) => {
+      assert.ok(error instanceof UnknownRecipeError);
+      assert.equal(error.code, 'GG_ERR_RECIPE_UNKNOWN');
+      assert.match(error.message, /no recipe named 'fastest'; known recipes: accuracy, latency, predecessor/);
+      return true;
+    });
   });
 
   it('should refuse a recipe whose name differs from its file name', async () => {

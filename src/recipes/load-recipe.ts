@@ -1,17 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { RecipeError, UnknownRecipeError } from './errors.js';
 import { projectPath } from './project-paths.js';
 import { type Recipe, recipeSchema } from './recipe-schema.js';
-
-export class RecipeError extends Error {
-  readonly code = 'GG_ERR_RECIPE';
-  constructor(path: string, details: string, options?: { cause?: unknown }) {
-    super(`recipe ${path} is not valid: ${details}`, options);
-    this.name = 'RecipeError';
-  }
-}
 
 /** Parses and validates recipe YAML text; the result is deeply frozen. */
 export function parseRecipe(text: string, path = '<recipe>'): Recipe {
@@ -28,11 +21,14 @@ export function parseRecipe(text: string, path = '<recipe>'): Recipe {
 
 /** Loads a recipe by path, or by name from the project's `recipes/` folder ("accuracy" → recipes/accuracy.yaml). */
 export async function loadRecipe(pathOrName: string): Promise<Recipe> {
-  const path = /[/\\]|\.ya?ml$/.test(pathOrName) ? pathOrName : projectPath('recipes', `${pathOrName}.yaml`);
+  const byName = !/[/\\]|\.ya?ml$/.test(pathOrName);
+  const path = byName ? projectPath('recipes', `${pathOrName}.yaml`) : pathOrName;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
+    if (byName && (cause as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UnknownRecipeError(pathOrName, await knownRecipes());
     throw new RecipeError(path, `cannot read it (${cause instanceof Error ? cause.message : cause})`, {
       cause,
     });
@@ -45,6 +41,15 @@ export async function loadRecipe(pathOrName: string): Promise<Recipe> {
 
 /** The recipes the project ships, in the order reports show them. */
 export const shippedRecipes = ['predecessor', 'accuracy', 'latency'] as const;
+
+/** The names of the recipes in the project's `recipes/` folder, sorted. */
+export async function knownRecipes(): Promise<string[]> {
+  const files = await readdir(projectPath('recipes')).catch(() => []);
+  return files
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => f.replace(/\.ya?ml$/, ''))
+    .sort();
+}
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

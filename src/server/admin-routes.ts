@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { AdminRequiredError } from '../http/index.js';
 import type { ServerContext } from './context.js';
-import { ServerError, UnauthorizedError } from './errors.js';
+import { ModelNotFoundError, ServerError } from './errors.js';
 
 const loadSchema = {
   params: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
@@ -27,16 +28,11 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsync {
   return async (app) => {
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const token = context.adminToken;
-      if (!token)
-        throw new ServerError(
-          'GG_ERR_ADMIN_DISABLED',
-          403,
-          'admin calls are disabled: no admin token is set',
-        );
+      if (!token) throw new AdminRequiredError(false);
       const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
       const a = Buffer.from(given);
       const b = Buffer.from(token);
-      if (a.length !== b.length || !timingSafeEqual(a, b)) throw new UnauthorizedError();
+      if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AdminRequiredError(true);
     });
     app.post('/v2/repository/index', async () => {
       const serving = context.manager.current?.model.version;
@@ -51,7 +47,7 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsync {
       { schema: loadSchema },
       async (request) => {
         if (request.params.name !== context.manager.name)
-          throw new ServerError('GG_ERR_NOT_FOUND', 404, `model '${request.params.name}' not found`);
+          throw new ModelNotFoundError(`model '${request.params.name}'`);
         const previous = context.manager.current?.model.version;
         try {
           const loaded = await context.manager.load(request.body?.parameters?.version);
@@ -65,7 +61,6 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsync {
           const reason = cause instanceof Error ? cause.message : String(cause);
           throw new ServerError(
             'GG_ERR_LOAD_FAILED',
-            422,
             `load failed, version ${previous} keeps serving: ${reason}`,
             {
               cause,

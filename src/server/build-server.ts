@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { applyConnectionCap, fastifyLimitOptions } from '../http/index.js';
+import { applyConnectionCap, fastifyLimitOptions, installErrorHandler } from '../http/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { adminRoutes } from './admin-routes.js';
 import type { ServerContext } from './context.js';
@@ -78,21 +78,7 @@ export async function buildServer(options: ServerOptions): Promise<InferenceServ
     if (state.draining) reply.header('connection', 'close');
   });
 
-  app.setErrorHandler(
-    (error: Error & { statusCode?: number; code?: string; retryAfter?: number }, request, reply) => {
-      const status =
-        error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-      if (status >= 500 && status !== 503) request.log.error({ err: error }, 'request failed');
-      if (error.retryAfter !== undefined || status === 503 || status === 429)
-        reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfter ?? 1))));
-      const message =
-        status === 500 ? 'internal error; see the server log for the request id' : error.message;
-      return reply.code(status).send({ error: message, code: error.code ?? 'GG_ERR_INTERNAL' });
-    },
-  );
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: `no route ${request.method} ${request.url}`, code: 'GG_ERR_NOT_FOUND' }),
-  );
+  installErrorHandler(app);
 
   app.get('/metrics', async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),

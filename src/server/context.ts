@@ -29,7 +29,9 @@ export function admitBeforeBody(context: ServerContext) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const classifier = context.manager.current;
     if (!classifier || context.state.draining)
-      throw new ServerError('GG_ERR_NOT_READY', 503, 'model is not ready (loading or draining)');
+      throw new ServerError('GG_ERR_NOT_READY', 'model is not ready (loading or draining)', {
+        retryAfterSeconds: 1,
+      });
     const declared = Number(request.headers['content-length']);
     const bytes = Number.isFinite(declared) && declared >= 0 ? declared : limit;
     try {
@@ -50,7 +52,9 @@ export async function classifyOne(
 ): Promise<Prediction> {
   const classifier = context.manager.current;
   if (!classifier || context.state.draining)
-    throw new ServerError('GG_ERR_NOT_READY', 503, 'model is not ready (loading or draining)');
+    throw new ServerError('GG_ERR_NOT_READY', 'model is not ready (loading or draining)', {
+      retryAfterSeconds: 1,
+    });
   const controller = new AbortController();
   const options = { signal: controller.signal };
   // A client that hangs up frees its queue slot instead of being computed for nobody.
@@ -63,12 +67,7 @@ export async function classifyOne(
     let prediction: Prediction;
     if (input.kind === 'image') prediction = await classifier.classify(input.bytes, options);
     else if (classifier.classifyTensor) prediction = await classifier.classifyTensor(input.data, options);
-    else
-      throw new ServerError(
-        'GG_ERR_NO_TENSOR_INPUT',
-        400,
-        'this serving mode takes photos only (BYTES input)',
-      );
+    else throw new ServerError('GG_ERR_NO_TENSOR_INPUT', 'this serving mode takes photos only (BYTES input)');
     context.metrics.observePrediction(prediction);
     return prediction;
   } finally {

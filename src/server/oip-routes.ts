@@ -9,7 +9,7 @@ import {
   readInputs,
 } from '../inference/index.js';
 import { admitBeforeBody, type ClassifyInput, classifyOne, type ServerContext } from './context.js';
-import { NotFoundError } from './errors.js';
+import { ModelNotFoundError } from './errors.js';
 
 /** Input names: the encoded photo (decoded by the server) and the ready tensor the ONNX graph takes. */
 export const photoInput = 'image_bytes';
@@ -51,9 +51,9 @@ export function oipRoutes(context: ServerContext): FastifyPluginAsync {
     /** The model a request names, or a 404; returns the serving source. */
     const resolve = (params: ModelParams) => {
       const classifier = manager.current;
-      if (params.name !== manager.name || !classifier) throw new NotFoundError(`model '${params.name}'`);
+      if (params.name !== manager.name || !classifier) throw new ModelNotFoundError(`model '${params.name}'`);
       if (params.version !== undefined && Number(params.version) !== classifier.model.version)
-        throw new NotFoundError(
+        throw new ModelNotFoundError(
           `version ${params.version} of model '${params.name}' (serving ${classifier.model.version})`,
         );
       return classifier.model;

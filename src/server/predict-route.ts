@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
+import { BadRequestError, HttpError } from '../http/index.js';
 import { admitBeforeBody, classifyOne, type ServerContext } from './context.js';
-import { BadRequestError, ServerError } from './errors.js';
 
 const scoreSchema = {
   type: 'object',
@@ -48,13 +48,12 @@ export function predictRoute(context: ServerContext): FastifyPluginAsync {
             throw new BadRequestError('multipart body has no file part; send the photo as a file field');
           const buffer = await file.toBuffer();
           if (file.file.truncated)
-            throw new ServerError('GG_ERR_BODY_TOO_LARGE', 413, `photo is larger than ${limit} bytes`);
+            throw new HttpError('GG_ERR_BODY_TOO_LARGE', `photo is larger than ${limit} bytes`);
           bytes = buffer;
         } else {
           if (!Buffer.isBuffer(request.body))
-            throw new ServerError(
+            throw new HttpError(
               'GG_ERR_CONTENT_TYPE',
-              415,
               'send the photo as image/*, application/octet-stream or multipart',
             );
           bytes = request.body;

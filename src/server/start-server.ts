@@ -4,6 +4,7 @@ import { createClassifier, type ModelSource } from '../inference/index.js';
 import { type ModelStoreOptions, preparePackagedModel } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { buildServer, type InferenceServer } from './build-server.js';
+import { ListenError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { ModelManager } from './model-manager.js';
 import { listVersions, publishVersion } from './model-repository.js';
@@ -65,7 +66,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await server.app.close();
     throw error;
   }
-  const url = await server.app.listen({ port: options.port, host: options.host });
+  let url: string;
+  try {
+    url = await server.app.listen({ port: options.port, host: options.host });
+  } catch (cause) {
+    // Without this the worker threads keep the process alive after the error is printed.
+    await server.app.close();
+    await manager.close();
+    throw new ListenError(options.host, options.port, cause);
+  }
   // performance.now() counts from the process's start, so this includes Node's own boot and every import.
   const coldStartMs = performance.now();
   server.app.log.info({ url, coldStartMs: Math.round(coldStartMs) }, 'ready');

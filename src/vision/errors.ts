@@ -1,19 +1,35 @@
-import { CodedError } from '../core/index.js';
+import { codedErrorBase, type ErrorCatalogue } from '../core/index.js';
 
-/** Errors raised while reading an image. Each has a stable `code` and the HTTP status a server should answer. */
-export class ImageError extends CodedError {}
+/** Codes of reading an image. */
+export const visionErrorCodes = {
+  GG_ERR_IMAGE_TYPE: { status: 415, summary: 'the bytes are not JPEG, PNG or WebP' },
+  GG_ERR_IMAGE_CORRUPT: {
+    status: 422,
+    summary: 'a supported format that cannot be decoded (truncated, corrupt)',
+  },
+  GG_ERR_IMAGE_PIXELS: {
+    status: 422,
+    summary: 'more pixels than allowed (a decompression bomb, or too large)',
+  },
+  GG_ERR_IMAGE_SMALL: { status: 422, summary: 'a side shorter than any classifier can use' },
+} as const satisfies ErrorCatalogue;
+
+export type VisionErrorCode = keyof typeof visionErrorCodes;
+
+/** Errors raised while reading an image. Each has a code of `visionErrorCodes` and that code's status. */
+export class ImageError extends codedErrorBase(visionErrorCodes) {}
 
 /** The bytes are not JPEG, PNG or WebP (SVG and every other format included). */
 export class UnsupportedImageTypeError extends ImageError {
   constructor(detected: string) {
-    super('GG_ERR_IMAGE_TYPE', 415, `unsupported image type: ${detected}; send JPEG, PNG or WebP`);
+    super('GG_ERR_IMAGE_TYPE', `unsupported image type: ${detected}; send JPEG, PNG or WebP`);
   }
 }
 
 /** The bytes claim a supported format but cannot be decoded (truncated, corrupt). */
 export class CorruptImageError extends ImageError {
   constructor(reason: string, cause?: unknown) {
-    super('GG_ERR_IMAGE_CORRUPT', 422, `image cannot be decoded: ${reason}`, { cause });
+    super('GG_ERR_IMAGE_CORRUPT', `image cannot be decoded: ${reason}`, { cause });
   }
 }
 
@@ -22,7 +38,6 @@ export class ImageTooLargeError extends ImageError {
   constructor(width: number, height: number, limit: number) {
     super(
       'GG_ERR_IMAGE_PIXELS',
-      422,
       `image is ${width}x${height} = ${width * height} pixels, over the limit of ${limit}`,
     );
   }
@@ -31,10 +46,6 @@ export class ImageTooLargeError extends ImageError {
 /** The image is smaller than anything a classifier can use. */
 export class ImageTooSmallError extends ImageError {
   constructor(width: number, height: number, minSide: number) {
-    super(
-      'GG_ERR_IMAGE_SMALL',
-      422,
-      `image is ${width}x${height}; each side must be at least ${minSide} pixels`,
-    );
+    super('GG_ERR_IMAGE_SMALL', `image is ${width}x${height}; each side must be at least ${minSide} pixels`);
   }
 }

@@ -48,6 +48,15 @@ describe('pages', () => {
     assert.match(page.body, /We could not find that/);
   });
 
+  it('should answer a malformed photo id with 404: a page for browsers, {error, code} for the API', async () => {
+    const page = await h.app.inject({ url: '/photos/not-a-photo-id', headers: { accept: 'text/html' } });
+    assert.equal(page.statusCode, 404);
+    assert.match(page.body, /We could not find that/);
+    const api = await h.app.inject({ url: '/api/photos/not-a-photo-id' });
+    assert.deepEqual([api.statusCode, api.json().code], [404, 'GG_ERR_NOT_FOUND']);
+    assert.deepEqual(Object.keys(api.json()).sort(), ['code', 'error']);
+  });
+
   it('should report health once the classifier is ready', async () => {
     const res = await h.app.inject({ url: '/health' });
     assert.equal(res.statusCode, 200);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -15,6 +16,44 @@ serving: { instances: 1, max_batch_size: 8, max_queue_delay_ms: 400 }
 `;
 
 describe('gourmetgram serve', () => {
+  it('should exit 1 with the reason when its port is taken', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gg-serve-'));
+    await writeFile(join(dir, 'tiny.yaml'), recipeYaml);
+    await publishVersion(join(dir, 'repo'), await writeTinyModel());
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          projectPath('dist', 'src', 'cli', 'main.js'),
+          'serve',
+          '--recipe',
+          join(dir, 'tiny.yaml'),
+          '--port',
+          String(port),
+          '--host',
+          '127.0.0.1',
+          '--model-repository',
+          join(dir, 'repo'),
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+      });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      clearTimeout(killer);
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, new RegExp(`cannot listen on 127.0.0.1:${port} \\(EADDRINUSE\\)`));
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('should print its configuration, get ready, and drain in-flight requests on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gg-serve-'));
     await writeFile(join(dir, 'tiny.yaml'), recipeYaml);

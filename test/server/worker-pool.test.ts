@@ -71,7 +71,7 @@ describe('WorkerPool', () => {
       await assert.rejects(pool.classify(red), (error: unknown) => {
         assert.ok(error instanceof OverloadedError);
         assert.equal(error.statusCode, 429);
-        assert.ok((error.retryAfter ?? 0) >= 1);
+        assert.ok((error.retryAfterSeconds ?? 0) >= 1);
         return true;
       });
       assert.equal((await Promise.all(accepted)).length, 2);

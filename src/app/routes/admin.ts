@@ -35,7 +35,7 @@ export const adminRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
     },
     async (_request, reply) => {
       const root = context.settings.exportDir;
-      if (!root) throw new AppError('GG_ERR_EXPORT', 409, 'no export folder is configured');
+      if (!root) throw new AppError('GG_ERR_EXPORT', 'no export folder is configured');
       const corrections = await context.service.photos.latestCorrections();
       const target = join(root, `corrections-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const result = await exportCorrectionsFolder(corrections, context.service.blobs, target);

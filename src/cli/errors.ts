@@ -1,0 +1,13 @@
+import { codedErrorBase, type ErrorCatalogue } from '../core/index.js';
+
+/** Codes of the command line. */
+export const cliErrorCodes = {
+  GG_ERR_USAGE: { status: 400, summary: 'a flag or argument the verb does not take; exits 2 with its usage' },
+} as const satisfies ErrorCatalogue;
+
+/** A mistake in the command line: the verb prints it with its usage and exits 2. */
+export class UsageError extends codedErrorBase(cliErrorCodes) {
+  constructor(message: string) {
+    super('GG_ERR_USAGE', message);
+  }
+}

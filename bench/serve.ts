@@ -16,6 +16,7 @@ import {
   type ServeProcess,
   startServeProcess,
 } from '../src/bench/serve-process.js';
+import { readEnvironment } from '../src/core/index.js';
 import { loadRecipe, projectPath } from '../src/recipes/index.js';
 import { upscale12mp } from './twelve-megapixel.js';
 
@@ -28,19 +29,20 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,4,16,64' },
   },
 });
-const env = process.env;
-const dataDir = env.GOURMETGRAM_DATA;
+const env = readEnvironment(process.env);
+// The server process must use the same cache as this one, so it finds the model packaged here.
+const childEnv = { ...process.env, GOURMETGRAM_CACHE: env.cacheDir };
+const dataDir = env.data;
 if (!dataDir)
   throw new BenchError(
     'GG_ERR_BENCH_SETUP',
     'set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)',
   );
-const cacheDir = env.GOURMETGRAM_CACHE ?? projectPath('.cache', 'gourmetgram');
 const recipe = await loadRecipe(values.recipe);
 const seconds = Number(values.seconds);
 const repository = await prepareServeRepository(recipe, {
-  mirrorDir: env.GOURMETGRAM_MODEL_MIRROR,
-  cacheDir,
+  mirrorDir: env.modelMirror,
+  cacheDir: env.cacheDir,
 });
 const photos = await loadTestPhotos(dataDir, Number(values.photos));
 const big = await upscale12mp(photos, 6);
@@ -91,11 +93,11 @@ async function measure(
 
 const colds: number[] = [];
 for (let i = 0; i < 3; i++) {
-  const probe = await startServeProcess(recipe, repository, env);
+  const probe = await startServeProcess(recipe, repository, childEnv);
   colds.push(probe.coldStartMs);
   await probe.stop();
 }
-const server = await startServeProcess(recipe, repository, env);
+const server = await startServeProcess(recipe, repository, childEnv);
 const rows: Row[] = [];
 try {
   await generateLoad({ url: `${server.url}/predict`, items: photos, concurrency: 4, requests: 100 });

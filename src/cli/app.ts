@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { appDefaults, startApp } from '../app/index.js';
+import type { Environment } from '../core/index.js';
 import { serverLimitsSchema } from '../http/index.js';
 import { loadRecipe } from '../recipes/index.js';
-import type { Environment } from './environment.js';
 import { UsageError } from './errors.js';
 import { storeOptions } from './store-options.js';
+import { defineVerb, numberFlag, portFlag, untilSignal, type VerbValues } from './verb.js';
 
 const usage = `usage: gourmetgram app [--port <p>] [--host <h>] [--data-dir <dir>] [--recipe <file|name>]
                        [--database-url <postgres://…>] [--inference-url <http://…>] [--inference-model <name>]
@@ -20,38 +20,31 @@ GOURMETGRAM_ADMIN_TOKEN (enables admin actions), GOURMETGRAM_APP_SECRET (CSRF ke
 GOURMETGRAM_TRUST_PROXY, GOURMETGRAM_SECURE_COOKIES, GOURMETGRAM_CORRECTION_QUORUM, GOURMETGRAM_UPLOADS_PER_MINUTE,
 GOURMETGRAM_MAX_CONNECTIONS, GOURMETGRAM_REQUEST_TIMEOUT_S.`;
 
-export async function run(argv: string[], env: Environment): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      recipe: { type: 'string' },
-      'database-url': { type: 'string' },
-      'inference-url': { type: 'string' },
-      'inference-model': { type: 'string' },
-      'heads-dir': { type: 'string' },
-      's3-endpoint': { type: 'string' },
-      's3-bucket': { type: 'string' },
-      'trust-proxy': { type: 'string' },
-      'secure-cookies': { type: 'string' },
-      'correction-quorum': { type: 'string' },
-      'max-connections': { type: 'string' },
-      'request-timeout-s': { type: 'string' },
-      'uploads-per-minute': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const port = Number(values.port ?? env.values.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port ${values.port} is not a port`);
-  const s3Endpoint = values['s3-endpoint'] ?? env.values.S3_ENDPOINT;
-  const s3Bucket = values['s3-bucket'] ?? env.values.S3_BUCKET;
+const options = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  recipe: { type: 'string' },
+  'database-url': { type: 'string' },
+  'inference-url': { type: 'string' },
+  'inference-model': { type: 'string' },
+  'heads-dir': { type: 'string' },
+  's3-endpoint': { type: 'string' },
+  's3-bucket': { type: 'string' },
+  'trust-proxy': { type: 'string' },
+  'secure-cookies': { type: 'string' },
+  'correction-quorum': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'request-timeout-s': { type: 'string' },
+  'uploads-per-minute': { type: 'string' },
+} as const;
+
+export const run = defineVerb({ usage, options, run: ({ values }, env) => app(values, env) });
+
+async function app(values: VerbValues<typeof options>, env: Environment): Promise<number> {
+  const port = values.port === undefined ? (env.port ?? 3000) : portFlag('port', values.port);
+  const s3Endpoint = values['s3-endpoint'] ?? env.s3Endpoint;
+  const s3Bucket = values['s3-bucket'] ?? env.s3Bucket;
   if (Boolean(s3Endpoint) !== Boolean(s3Bucket))
     throw new UsageError('--s3-endpoint and --s3-bucket go together');
   const s3 =
@@ -59,52 +52,55 @@ export async function run(argv: string[], env: Environment): Promise<number> {
       ? {
           endpoint: s3Endpoint,
           bucket: s3Bucket,
-          accessKey: env.values.S3_ACCESS_KEY ?? '',
-          secretKey: env.values.S3_SECRET_KEY ?? '',
-          region: env.values.S3_REGION,
+          accessKey: env.s3AccessKey ?? '',
+          secretKey: env.s3SecretKey ?? '',
+          region: env.s3Region,
         }
       : undefined;
-  const recipe = await loadRecipe(values.recipe ?? env.values.RECIPE ?? 'latency');
-  const trustProxyText = values['trust-proxy'] ?? env.values.TRUST_PROXY ?? 'false';
+  const recipe = await loadRecipe(values.recipe ?? env.recipe ?? 'latency');
+  const trustProxyText = values['trust-proxy'] ?? env.trustProxy ?? 'false';
   // Fastify's trustProxy: a boolean, or the proxies' addresses/CIDRs whose X-Forwarded-* headers to believe.
   const trustProxy = trustProxyText === 'true' ? true : trustProxyText === 'false' ? false : trustProxyText;
-  const secureText = values['secure-cookies'] ?? env.values.SECURE_COOKIES ?? 'auto';
+  const secureText = values['secure-cookies'] ?? env.secureCookies ?? 'auto';
   const secureCookies = ({ auto: 'auto', always: true, never: false } as const)[
     secureText as 'auto' | 'always' | 'never'
   ];
   if (secureCookies === undefined)
-    throw new Error(`--secure-cookies ${secureText}: use auto, always or never`);
-  const correctionQuorum = positiveInteger(
-    '--correction-quorum',
-    values['correction-quorum'] ?? env.values.CORRECTION_QUORUM ?? '3',
+    throw new UsageError(`--secure-cookies ${secureText}: use auto, always or never`);
+  const whole = { integer: true } as const;
+  const correctionQuorum = numberFlag(
+    'correction-quorum',
+    values['correction-quorum'] ?? env.correctionQuorum,
+    whole,
   );
-  const uploadsPerMinute = positiveInteger(
-    '--uploads-per-minute',
-    values['uploads-per-minute'] ?? env.values.UPLOADS_PER_MINUTE ?? String(appDefaults.uploadsPerMinute),
+  const uploadsPerMinute = numberFlag(
+    'uploads-per-minute',
+    values['uploads-per-minute'] ?? env.uploadsPerMinute,
+    whole,
   );
   // The recipe's serving.http limits, with the two an operator most often changes as flags.
   const recipeLimits = recipe.serving.http;
-  const maxConnections = values['max-connections'] ?? env.values.MAX_CONNECTIONS;
-  const requestTimeout = values['request-timeout-s'] ?? env.values.REQUEST_TIMEOUT_S;
+  const maxConnections = values['max-connections'] ?? env.maxConnections;
+  const requestTimeout = values['request-timeout-s'] ?? env.requestTimeoutS;
   const limits = serverLimitsSchema.parse({
     ...recipeLimits,
-    ...(maxConnections ? { max_connections: positiveInteger('--max-connections', maxConnections) } : {}),
+    ...(maxConnections ? { max_connections: numberFlag('max-connections', maxConnections, whole) } : {}),
     ...(requestTimeout
-      ? { request_timeout_ms: 1000 * positiveInteger('--request-timeout-s', requestTimeout) }
+      ? { request_timeout_ms: 1000 * numberFlag('request-timeout-s', requestTimeout, whole) }
       : {}),
   });
   const config = {
     port,
-    host: values.host ?? env.values.HOST ?? '0.0.0.0',
-    dataDir: values['data-dir'] ?? env.values.DATA_DIR ?? './data',
+    host: values.host ?? env.host ?? '0.0.0.0',
+    dataDir: values['data-dir'] ?? env.dataDir ?? './data',
     recipe,
     store: storeOptions(env, values['heads-dir']),
-    databaseUrl: values['database-url'] ?? env.values.DATABASE_URL,
-    inferenceUrl: values['inference-url'] ?? env.values.INFERENCE_URL,
-    inferenceModel: values['inference-model'] ?? env.values.INFERENCE_MODEL,
+    databaseUrl: values['database-url'] ?? env.databaseUrl,
+    inferenceUrl: values['inference-url'] ?? env.inferenceUrl,
+    inferenceModel: values['inference-model'] ?? env.inferenceModel,
     s3,
-    adminToken: env.values.ADMIN_TOKEN,
-    secret: env.values.APP_SECRET,
+    adminToken: env.adminToken,
+    secret: env.appSecret,
     logLevel: env.logLevel,
     trustProxy,
     secureCookies,
@@ -135,25 +131,8 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   );
   const running = await startApp(config);
   process.stderr.write(`GourmetGram is open on http://localhost:${port}/ (${running.url})\n`);
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      running.app.log.info({ signal }, 'shutting down');
-      running.close().then(
-        () => resolve(0),
-        (error: unknown) => {
-          process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : error}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+  return untilSignal(async (signal) => {
+    running.app.log.info({ signal }, 'shutting down');
+    await running.close();
   });
-}
-
-function positiveInteger(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${flag} ${text} is not a positive whole number`);
-  return value;
 }

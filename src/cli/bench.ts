@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   type BenchResult,
   benchRecipe,
@@ -8,11 +7,12 @@ import {
   formatSummary,
   summariseResults,
 } from '../bench/index.js';
+import type { Environment } from '../core/index.js';
 import { loadRecipe, projectPath, shippedRecipes } from '../recipes/index.js';
-import type { Environment } from './environment.js';
 import { UsageError } from './errors.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
+import { defineVerb, numberFlag, type VerbValues } from './verb.js';
 
 const usage = `usage: gourmetgram bench (--recipe <file|name> | --all) [--seconds <n>] [--clients <n>] [--step-seconds <n>]
                          [--target-ms <n>] [--photos <n>] [--no-siege] [--data <dir>] [--results <dir>]
@@ -23,34 +23,26 @@ generator, then siege when installed), and open-loop fixed arrival rates up to s
 results/<recipe>/bench.json and capacity.json (read by 'gourmetgram cost'), then prints a side-by-side summary
 with ratios to the predecessor (results/bench-summary.json). Defaults: 60 s, 10 clients, p99 target 100 ms.`;
 
-export async function run(argv: string[], env: Environment): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      recipe: { type: 'string', multiple: true },
-      all: { type: 'boolean', default: false },
-      seconds: { type: 'string', default: '60' },
-      clients: { type: 'string', default: '10' },
-      'step-seconds': { type: 'string' },
-      'target-ms': { type: 'string', default: '100' },
-      photos: { type: 'string', default: '200' },
-      'no-siege': { type: 'boolean', default: false },
-      summary: { type: 'boolean', default: false },
-      data: { type: 'string' },
-      results: { type: 'string', default: projectPath('results') },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help || (!values.all && !values.recipe?.length && !values.summary)) {
-    process.stdout.write(`${usage}\n`);
-    return values.help ? 0 : 2;
-  }
-  const positive = (flag: string, text: string) => {
-    const value = Number(text);
-    if (!(Number.isFinite(value) && value > 0))
-      throw new UsageError(`--${flag} must be a positive number, not '${text}'`);
-    return value;
-  };
+const options = {
+  recipe: { type: 'string', multiple: true },
+  all: { type: 'boolean', default: false },
+  seconds: { type: 'string', default: '60' },
+  clients: { type: 'string', default: '10' },
+  'step-seconds': { type: 'string' },
+  'target-ms': { type: 'string', default: '100' },
+  photos: { type: 'string', default: '200' },
+  'no-siege': { type: 'boolean', default: false },
+  summary: { type: 'boolean', default: false },
+  data: { type: 'string' },
+  results: { type: 'string', default: projectPath('results') },
+} as const;
+
+export const run = defineVerb({ usage, options, run: ({ values }, env) => bench(values, env) });
+
+async function bench(values: VerbValues<typeof options>, env: Environment): Promise<number> {
+  if (!values.all && !values.recipe?.length && !values.summary)
+    throw new UsageError('one of --recipe, --all or --summary is required');
+  const positive = (flag: string, text: string) => numberFlag(flag, text);
   const seconds = positive('seconds', values.seconds);
   const stepSeconds = values['step-seconds']
     ? positive('step-seconds', values['step-seconds'])
@@ -59,8 +51,8 @@ export async function run(argv: string[], env: Environment): Promise<number> {
   const recipes = await Promise.all(names.map((n) => loadRecipe(n)));
   const dataDir = values.summary ? '' : dataDirFrom(values.data, env);
   const childEnv: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(Object.entries(env.values).map(([k, v]) => [`GOURMETGRAM_${k}`, v])),
     GOURMETGRAM_CACHE: env.cacheDir,
+    GOURMETGRAM_LOG_LEVEL: env.logLevel,
     ...(env.modelMirror ? { GOURMETGRAM_MODEL_MIRROR: env.modelMirror } : {}),
   };
   const settings = {

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   compareCosts,
   costChartSvg,
@@ -12,6 +11,7 @@ import {
 } from '../deploy/index.js';
 import { loadRecipe, projectPath } from '../recipes/index.js';
 import { UsageError } from './errors.js';
+import { defineVerb, numberFlag, type VerbValues } from './verb.js';
 
 const usage = `usage: gourmetgram cost --recipe <file|name> --trace <file> [--results <dir>] [--out <prefix>]
        [--price-vcpu-hour <usd>] [--price-gib-hour <usd>]
@@ -31,34 +31,28 @@ const figureFlags = {
   'cpu-cores': 'cpuCoresAtThroughput',
 } as const;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      recipe: { type: 'string' },
-      trace: { type: 'string' },
-      results: { type: 'string', default: projectPath('results') },
-      out: { type: 'string' },
-      'price-vcpu-hour': { type: 'string', default: '0.04' },
-      'price-gib-hour': { type: 'string', default: '0.005' },
-      'write-trace': { type: 'string' },
-      seed: { type: 'string', default: '11' },
-      'peak-rps': { type: 'string', default: '300' },
-      ...Object.fromEntries(Object.keys(figureFlags).map((flag) => [flag, { type: 'string' as const }])),
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const number = (flag: string, text: string | undefined): number | undefined => {
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < 0)
-      throw new UsageError(`--${flag} must be a non-negative number, not '${text}'`);
-    return value;
-  };
+const options = {
+  recipe: { type: 'string' },
+  trace: { type: 'string' },
+  results: { type: 'string', default: projectPath('results') },
+  out: { type: 'string' },
+  'price-vcpu-hour': { type: 'string', default: '0.04' },
+  'price-gib-hour': { type: 'string', default: '0.005' },
+  'write-trace': { type: 'string' },
+  seed: { type: 'string', default: '11' },
+  'peak-rps': { type: 'string', default: '300' },
+  ...Object.fromEntries(Object.keys(figureFlags).map((flag) => [flag, { type: 'string' as const }])),
+} as const;
+
+export const run = defineVerb({
+  usage,
+  options,
+  run: ({ values }) => cost(values),
+});
+
+async function cost(values: VerbValues<typeof options>): Promise<number> {
+  const number = (flag: string, text: string | undefined): number | undefined =>
+    text === undefined ? undefined : numberFlag(flag, text, { inclusive: true });
   if (values['write-trace']) {
     const seed = number('seed', values.seed)!;
     const peakRps = number('peak-rps', values['peak-rps'])!;
@@ -75,10 +69,8 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  if (!values.recipe || !values.trace) {
-    process.stdout.write(`${usage}\n`);
-    return 2;
-  }
+  if (!values.recipe || !values.trace)
+    throw new UsageError('--recipe and --trace are required (or --write-trace)');
   const recipe = await loadRecipe(values.recipe);
   const overrides: Record<string, number | undefined> = {};
   for (const [flag, key] of Object.entries(figureFlags))

@@ -1,11 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { Environment } from '../core/index.js';
 import { defaultDataCheckOptions, renderDataCheckHtml, runDataCheck } from '../data/index.js';
 import { renderContactSheet } from '../report/contact-sheet.js';
 import { UsageError } from './errors.js';
-import type { VerbRunner } from './main.js';
 import { progressReporter } from './progress.js';
+import { dataDirFrom } from './store-options.js';
+import { defineVerb, numberFlag, type VerbRunner, type VerbValues } from './verb.js';
 
 const usage = `usage: gourmetgram data check --data <dir> [--json] [--out results/data-check] [--folds 5]
        [--max-hamming 4] [--min-cosine 0.95] [--min-side 64] [--backbone mobilenetv2-12-int8]
@@ -17,53 +18,41 @@ report.html and suspected-label-errors.jpg under --out; --json prints the report
 --data defaults to GOURMETGRAM_DATA.
 `;
 
+const options = {
+  data: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  out: { type: 'string', default: 'results/data-check' },
+  folds: { type: 'string', default: String(defaultDataCheckOptions.folds) },
+  'max-hamming': { type: 'string', default: String(defaultDataCheckOptions.thresholds.maxHamming) },
+  'min-cosine': { type: 'string', default: String(defaultDataCheckOptions.thresholds.minCosine) },
+  'min-side': { type: 'string', default: String(defaultDataCheckOptions.minSide) },
+  backbone: { type: 'string', default: defaultDataCheckOptions.backbone },
+} as const;
+
+const check = defineVerb({ usage, options, run: ({ values }, env) => dataCheck(values, env) });
+
+/** `gourmetgram data check`: the one subcommand of `data`. */
 export const run: VerbRunner = async (argv, env) => {
   const [sub, ...rest] = argv;
-  if (sub !== 'check') {
-    process.stderr.write(
-      sub === '--help' || sub === '-h'
-        ? usage
-        : `gourmetgram data: unknown subcommand '${sub ?? ''}'\n${usage}`,
-    );
-    return sub === '--help' || sub === '-h' ? 0 : 2;
-  }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      data: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      out: { type: 'string', default: 'results/data-check' },
-      folds: { type: 'string', default: String(defaultDataCheckOptions.folds) },
-      'max-hamming': { type: 'string', default: String(defaultDataCheckOptions.thresholds.maxHamming) },
-      'min-cosine': { type: 'string', default: String(defaultDataCheckOptions.thresholds.minCosine) },
-      'min-side': { type: 'string', default: String(defaultDataCheckOptions.minSide) },
-      backbone: { type: 'string', default: defaultDataCheckOptions.backbone },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const data = values.data ?? env.values.DATA;
-  if (!data) {
-    process.stderr.write(`gourmetgram data check: --data <dir> (or GOURMETGRAM_DATA) is required\n${usage}`);
-    return 2;
-  }
+  if (sub === 'check') return check(rest, env);
+  if (sub === '--help' || sub === '-h') return check(['--help'], env);
+  throw Object.assign(new UsageError(`unknown subcommand '${sub ?? ''}' of data`), { usage });
+};
+
+async function dataCheck(values: VerbValues<typeof options>, env: Environment): Promise<number> {
+  const data = dataDirFrom(values.data, env);
   const settings = {
     backbone: values.backbone,
     mirrorDir: env.modelMirror,
     cacheDir: env.cacheDir,
-    minSide: positive(values['min-side'], 'min-side'),
-    folds: positive(values.folds, 'folds'),
+    minSide: numberFlag('min-side', values['min-side'], { integer: true }),
+    folds: numberFlag('folds', values.folds, { integer: true, min: 2, inclusive: true }),
     thresholds: {
       ...defaultDataCheckOptions.thresholds,
-      maxHamming: positive(values['max-hamming'], 'max-hamming', true),
-      minCosine: Number(values['min-cosine']),
+      maxHamming: numberFlag('max-hamming', values['max-hamming'], { integer: true, inclusive: true }),
+      minCosine: numberFlag('min-cosine', values['min-cosine'], { max: 1 }),
     },
   };
-  if (!(settings.thresholds.minCosine > 0 && settings.thresholds.minCosine <= 1))
-    throw new UsageError('--min-cosine must be in (0, 1]');
   process.stderr.write(
     `data check: ${JSON.stringify({ data: resolve(data), out: values.out, ...settings })}\n`,
   );
@@ -103,13 +92,4 @@ export const run: VerbRunner = async (argv, env) => {
         `wrote ${join(values.out, 'report.json')}, report.html, ${sheet}\n`,
     );
   return 0;
-};
-
-function positive(text: string, name: string, zeroOk = false): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < (zeroOk ? 0 : 1))
-    throw new UsageError(
-      `--${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer, got '${text}'`,
-    );
-  return value;
 }

@@ -1,15 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { Environment } from '../core/index.js';
 import type { Split } from '../data/index.js';
 import { evaluateRecipe, leaveSourceOut } from '../pipeline/index.js';
 import { loadRecipe, projectPath } from '../recipes/index.js';
 import { confusionMatrixSvg } from '../report/confusion-matrix-svg.js';
-import type { Environment } from './environment.js';
 import { UsageError } from './errors.js';
 import { leaveSourceOutTable, splitTable } from './eval-tables.js';
 import { progressReporter, stageProgress } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
+import { defineVerb, type VerbValues } from './verb.js';
 
 const usage = `usage: gourmetgram eval --recipe <file|name> [--data <dir>] [--split test|validation|train]
                        [--protocol split|leave-source-out] [--peer <backbone>]... [--json] [--out <dir>]
@@ -19,31 +19,31 @@ leave-source-out: per source, a head fitted on every other source scores the hel
   figures beside the ordinary split; writes <out>/eval-leave-source-out.json.
 --peer: also score that model with its own head (a backbone JSON with a classifier) on the same photos.`;
 
-export async function run(argv: string[], env: Environment): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      recipe: { type: 'string' },
-      data: { type: 'string' },
-      split: { type: 'string', default: 'test' },
-      protocol: { type: 'string', default: 'split' },
-      peer: { type: 'string', multiple: true, default: [] },
-      json: { type: 'boolean', default: false },
-      out: { type: 'string' },
-      'heads-dir': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help || !values.recipe) {
-    process.stdout.write(`${usage}\n`);
-    return values.help ? 0 : 2;
-  }
+const options = {
+  recipe: { type: 'string' },
+  data: { type: 'string' },
+  split: { type: 'string', default: 'test' },
+  protocol: { type: 'string', default: 'split' },
+  peer: { type: 'string', multiple: true, default: [] as string[] },
+  json: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  'heads-dir': { type: 'string' },
+} as const;
+
+export const run = defineVerb({
+  usage,
+  options,
+  required: ['recipe'],
+  run: ({ values }, env) => evaluate(values, env),
+});
+
+async function evaluate(values: VerbValues<typeof options>, env: Environment): Promise<number> {
   const split = values.split as Split;
   if (!['train', 'validation', 'test'].includes(split))
     throw new UsageError(`--split must be train, validation or test`);
   if (!['split', 'leave-source-out'].includes(values.protocol))
     throw new UsageError('--protocol must be split or leave-source-out');
-  const recipe = await loadRecipe(values.recipe);
+  const recipe = await loadRecipe(values.recipe!);
   const out = values.out ?? projectPath('results', recipe.name);
   if (values.protocol === 'leave-source-out') {
     const result = await leaveSourceOut({

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 /**
- * `gourmetgram <verb> [options]`: each verb is one thin file in this folder exporting `run(argv, env)`.
+ * `gourmetgram <verb> [options]`: each verb is one thin file in this folder, built with `defineVerb`.
+ * Exit codes: 0 done, 1 failed, 2 a mistake in the flags (printed with the verb's usage) or the environment.
  */
-import { readEnvironment } from './environment.js';
+import { readFileSync } from 'node:fs';
+import { ConfigurationError, readEnvironment } from '../core/index.js';
+import { projectPath } from '../recipes/index.js';
 import { UsageError } from './errors.js';
-
-export type VerbRunner = (
-  argv: string[],
-  env: ReturnType<typeof readEnvironment>,
-) => Promise<number | undefined>;
+import type { VerbRunner } from './verb.js';
 
 const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRunner }> }> = {
   train: { summary: "train a recipe's food head on a dataset folder", load: () => import('./train.js') },
@@ -43,23 +42,27 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRu
   report: { summary: 'the executive deck (PDF) from the results files', load: () => import('./report.js') },
 };
 
+const usage = `usage: gourmetgram <verb> [options]   (gourmetgram --version)\n\n${Object.entries(verbs)
+  .map(([name, v]) => `  ${name.padEnd(10)} ${v.summary}`)
+  .join('\n')}\n\nRun 'gourmetgram <verb> --help' for a verb's options.\n`;
+
 async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    process.stdout.write(
-      `usage: gourmetgram <verb> [options]\n\n${Object.entries(verbs)
-        .map(([name, v]) => `  ${name.padEnd(10)} ${v.summary}`)
-        .join('\n')}\n\nRun 'gourmetgram <verb> --help' for a verb's options.\n`,
-    );
-    return verb ? 0 : 2;
+  if (verb === '--version' || verb === '-V') {
+    const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`gourmetgram ${version}\n`);
+    return 0;
   }
+  if (verb === '--help' || verb === '-h' || verb === 'help') {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (!verb) throw Object.assign(new UsageError('a verb is required'), { usage });
   const entry = verbs[verb];
-  if (!entry) {
-    process.stderr.write(`gourmetgram: unknown verb '${verb}'; run 'gourmetgram --help'\n`);
-    return 2;
-  }
+  if (!entry) throw Object.assign(new UsageError(`unknown verb '${verb}'`), { usage });
+  const env = readEnvironment(process.env, (line) => process.stderr.write(`gourmetgram: ${line}\n`));
   const { run } = await entry.load();
-  return (await run(rest, readEnvironment())) ?? 0;
+  return (await run(rest, env)) ?? 0;
 }
 
 main(process.argv.slice(2)).then(
@@ -68,13 +71,17 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`gourmetgram: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof UsageError) {
+      if (error.usage) process.stderr.write(`\n${error.usage.trimEnd()}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (error instanceof ConfigurationError) {
+      process.exitCode = 2;
+      return;
+    }
+    // The one read of process.env outside readEnvironment: a broken environment must still be debuggable.
     if (process.env.GOURMETGRAM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = isUsageMistake(error) ? 2 : 1;
+    process.exitCode = 1;
   },
 );
-
-/** A mistake in the command line (ours, or node's parseArgs refusing a flag) exits 2; a failure exits 1. */
-function isUsageMistake(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
-}

@@ -1,29 +1,34 @@
-import { parseArgs } from 'node:util';
+import type { Environment } from '../core/index.js';
 import { ranked } from '../evaluation/metrics.js';
 import { preparePackagedModel } from '../models/index.js';
 import { classifyItems } from '../pipeline/index.js';
 import { loadRecipe } from '../recipes/index.js';
-import type { Environment } from './environment.js';
+import { UsageError } from './errors.js';
 import { storeOptions } from './store-options.js';
+import { defineVerb, type VerbValues } from './verb.js';
 
 const usage =
   'usage: gourmetgram predict [--recipe <file|name>] [--json] [--heads-dir <dir>] <image...>\nPrints the top-3 classes of each image.';
 
-export async function run(argv: string[], env: Environment): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      recipe: { type: 'string', default: 'latency' },
-      json: { type: 'boolean', default: false },
-      'heads-dir': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help || positionals.length === 0) {
-    process.stdout.write(`${usage}\n`);
-    return values.help ? 0 : 2;
-  }
+const options = {
+  recipe: { type: 'string', default: 'latency' },
+  json: { type: 'boolean', default: false },
+  'heads-dir': { type: 'string' },
+} as const;
+
+export const run = defineVerb({
+  usage,
+  options,
+  positionals: true,
+  run: ({ values, positionals }, env) => predict(values, positionals, env),
+});
+
+async function predict(
+  values: VerbValues<typeof options>,
+  positionals: string[],
+  env: Environment,
+): Promise<number> {
+  if (positionals.length === 0) throw new UsageError('at least one image file is required');
   const recipe = await loadRecipe(values.recipe);
   const packaged = await preparePackagedModel(recipe.model, storeOptions(env, values['heads-dir']));
   const { rows, failures } = await classifyItems(

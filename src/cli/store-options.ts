@@ -1,6 +1,6 @@
+import type { Environment } from '../core/index.js';
 import { DataError } from '../data/index.js';
 import type { ModelStoreOptions } from '../models/index.js';
-import type { Environment } from './environment.js';
 
 /** Where models come from, as the environment says. */
 export function storeOptions(env: Environment, headsDir?: string): ModelStoreOptions {
@@ -9,7 +9,7 @@ export function storeOptions(env: Environment, headsDir?: string): ModelStoreOpt
 
 /** The dataset folder: the flag, else GOURMETGRAM_DATA. */
 export function dataDirFrom(flag: string | undefined, env: Environment): string {
-  const dir = flag ?? env.values.DATA;
+  const dir = flag ?? env.data;
   if (!dir)
     throw new DataError('GG_ERR_DATASET_MISSING', 'no dataset: pass --data <dir> or set GOURMETGRAM_DATA');
   return dir;

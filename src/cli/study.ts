@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
+import type { Environment } from '../core/index.js';
 import { projectPath } from '../recipes/index.js';
 import { runStudy } from '../study/index.js';
-import type { Environment } from './environment.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
+import { defineVerb, type VerbValues } from './verb.js';
 
 const usage = `usage: gourmetgram study [--quick] [--serving-recipe <name>] [--data <dir>] [--out <dir>]
 Ablation: input resolution, flip TTA, head (softmax, MLP, softmax + neighbour memory), int8 vs fp32, ONNX Runtime
@@ -12,21 +12,20 @@ serving choices on the serving recipe's packaged model (inline vs workers, shrin
 Writes <out>/study.json and study-pareto-{p99,throughput}.svg (out: results; --quick writes study-quick.*).
 Embeddings are cached, so reruns only time.`;
 
-export async function run(argv: string[], env: Environment): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      'serving-recipe': { type: 'string', default: 'latency' },
-      data: { type: 'string' },
-      out: { type: 'string', default: projectPath('results') },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
+const options = {
+  quick: { type: 'boolean', default: false },
+  'serving-recipe': { type: 'string', default: 'latency' },
+  data: { type: 'string' },
+  out: { type: 'string', default: projectPath('results') },
+} as const;
+
+export const run = defineVerb({
+  usage,
+  options,
+  run: ({ values }, env) => study(values, env),
+});
+
+async function study(values: VerbValues<typeof options>, env: Environment): Promise<number> {
   const settings = {
     quick: values.quick,
     serving_recipe: values['serving-recipe'],

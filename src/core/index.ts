@@ -5,3 +5,10 @@ export {
   type ErrorCatalogue,
   type ErrorCodeInfo,
 } from './coded-error.js';
+export {
+  ConfigurationError,
+  type Environment,
+  environmentVariables,
+  readEnvironment,
+} from './environment.js';
+export { CoreError, coreErrorCodes } from './errors.js';

@@ -67,11 +67,12 @@ describe('browsing', () => {
     assert.match(second.body, /rel="prev"/);
   });
 
-  it('should answer 404 for an unknown category and 400 for a bad page number', async () => {
+  it('should answer 404 for an unknown or malformed category and 400 for a bad page number', async () => {
     assert.equal((await h.app.inject({ url: '/categories/pizza' })).statusCode, 404);
     assert.equal((await h.app.inject({ url: `/categories/${slug(category)}?page=0` })).statusCode, 400);
     assert.equal((await h.app.inject({ url: `/categories/${slug(category)}?page=abc` })).statusCode, 400);
-    assert.equal((await h.app.inject({ url: '/categories/..%2Fetc' })).statusCode, 400);
+    // A malformed path names no resource: 404, like any other address with nothing behind it.
+    assert.equal((await h.app.inject({ url: '/categories/..%2Fetc' })).statusCode, 404);
   });
 
   it('should list, filter and page photos as JSON', async () => {
@@ -99,7 +100,7 @@ describe('browsing', () => {
     assert.equal(counts.categories.find((c: { name: string }) => c.name === category).count, 3);
   });
 
-  it('should return one photo as JSON, 404 for a missing id and 400 for a malformed one', async () => {
+  it('should return one photo as JSON, and 404 for a missing or malformed id', async () => {
     const one = await h.app.inject({ url: `/api/photos/${ids[0]}` });
     assert.equal(one.statusCode, 200);
     assert.equal(one.json().caption, 'plate 0');
@@ -107,7 +108,7 @@ describe('browsing', () => {
     const missing = await h.app.inject({ url: `/api/photos/${'0'.repeat(20)}` });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().code, 'GG_ERR_PHOTO_NOT_FOUND');
-    assert.equal((await h.app.inject({ url: '/api/photos/<script>' })).statusCode, 400);
+    assert.equal((await h.app.inject({ url: '/api/photos/<script>' })).statusCode, 404);
     assert.equal((await h.app.inject({ url: `/photos/${'0'.repeat(20)}` })).statusCode, 404);
     assert.equal((await h.app.inject({ url: `/photos/${'0'.repeat(20)}/image` })).statusCode, 404);
   });

@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { appErrorCodes } from '../../src/app/index.js';
 import { benchErrorCodes } from '../../src/bench/index.js';
 import { cliErrorCodes } from '../../src/cli/errors.js';
-import { CodedError, type ErrorCatalogue } from '../../src/core/index.js';
+import { CodedError, coreErrorCodes, type ErrorCatalogue } from '../../src/core/index.js';
 import { dataErrorCodes } from '../../src/data/index.js';
 import { deployErrorCodes } from '../../src/deploy/index.js';
 import { httpErrorCodes, installErrorHandler } from '../../src/http/index.js';
@@ -21,6 +21,7 @@ const catalogues: Record<string, ErrorCatalogue> = {
   app: appErrorCodes,
   bench: benchErrorCodes,
   cli: cliErrorCodes,
+  core: coreErrorCodes,
   data: dataErrorCodes,
   deploy: deployErrorCodes,
   http: httpErrorCodes,

@@ -35,11 +35,11 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRu
     summary: 'measure recipes offline and under load beside the predecessor',
     load: () => import('./bench.js'),
   },
+  report: { summary: 'the executive deck (PDF) from the results files', load: () => import('./report.js') },
   study: {
     summary: 'ablation study: accuracy and speed per choice, Pareto front',
     load: () => import('./study.js'),
   },
-  report: { summary: 'the executive deck (PDF) from the results files', load: () => import('./report.js') },
 };
 
 const usage = `usage: gourmetgram <verb> [options]   (gourmetgram --version)\n\n${Object.entries(verbs)

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { Environment } from '../core/index.js';
 import { projectPath } from '../recipes/index.js';
 import { buildDeck } from '../report/deck/index.js';
-import type { readEnvironment } from './environment.js';
+import { defineVerb, type VerbValues } from './verb.js';
 
 const usage = `usage: gourmetgram report [--results <dir>] [--out <file.pdf>]
 Builds the executive deck (16:9 PDF, a notes page after each slide) from the results files, laid out and printed
@@ -10,24 +10,19 @@ by Chromium (GOURMETGRAM_CHROMIUM or /usr/bin/chromium). Writes <file>.pdf and <
 every figure with the file and field it came from. A slide whose results are missing says which command makes
 them; the command fails only if no slide can be made. Defaults: results/ and results/gourmetgram-findings.pdf.`;
 
-export async function run(argv: string[], env: ReturnType<typeof readEnvironment>): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      results: { type: 'string', default: projectPath('results') },
-      out: { type: 'string', default: projectPath('results', 'gourmetgram-findings.pdf') },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
+const options = {
+  results: { type: 'string', default: projectPath('results') },
+  out: { type: 'string', default: projectPath('results', 'gourmetgram-findings.pdf') },
+} as const;
+
+export const run = defineVerb({ usage, options, run: ({ values }, env) => report(values, env) });
+
+async function report(values: VerbValues<typeof options>, env: Environment): Promise<number> {
   const deck = await buildDeck({
     projectDir: projectPath(),
     resultsDir: resolve(values.results),
     outFile: resolve(values.out),
-    chromium: env.values.CHROMIUM,
+    chromium: env.chromium,
   });
   const missing = [...new Set(deck.missing.map((m) => `${m.file} (${m.command})`))];
   process.stdout.write(

@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { CoreError } from './errors.js';
 
 /** Where a variable is read: every verb, one verb, or only the test suite. */
-type Scope = 'all' | 'app' | 'serve' | 'app, serve' | 'tests' | 'data, analyse, bench, tests';
+type Scope =
+  | 'all'
+  | 'app'
+  | 'serve'
+  | 'app, serve'
+  | 'tests'
+  | 'report, tests'
+  | 'data, analyse, bench, tests';
 
 interface Variable<T extends z.ZodType> {
   readonly schema: T;

@@ -13,6 +13,7 @@ import { httpErrorCodes, installErrorHandler } from '../../src/http/index.js';
 import { inferenceErrorCodes } from '../../src/inference/index.js';
 import { modelErrorCodes } from '../../src/models/index.js';
 import { projectPath, recipeErrorCodes } from '../../src/recipes/index.js';
+import { deckErrorCodes } from '../../src/report/deck/index.js';
 import { serverErrorCodes } from '../../src/server/index.js';
 import { studyErrorCodes } from '../../src/study/index.js';
 import { visionErrorCodes } from '../../src/vision/index.js';
@@ -23,6 +24,7 @@ const catalogues: Record<string, ErrorCatalogue> = {
   cli: cliErrorCodes,
   core: coreErrorCodes,
   data: dataErrorCodes,
+  deck: deckErrorCodes,
   deploy: deployErrorCodes,
   http: httpErrorCodes,
   inference: inferenceErrorCodes,

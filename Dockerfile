@@ -10,7 +10,7 @@ ARG RECIPE=latency
 WORKDIR /app
 # better-sqlite3 compiles from source only when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3 sharp
 COPY tsconfig.json ./
 COPY src ./src

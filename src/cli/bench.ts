@@ -102,7 +102,8 @@ async function bench(values: VerbValues<typeof options>, env: Environment): Prom
   const goals = checkGoals(table);
   await writeFile(
     join(values.results, 'bench-summary.json'),
-    `${JSON.stringify({ schema: 'gourmetgram.bench-summary/1', created: new Date().toISOString(), summary, goals }, null, 2)}\n`,
+    // No timestamp: the summary is a function of the saved bench.json files, so `--summary` leaves it unchanged.
+    `${JSON.stringify({ schema: 'gourmetgram.bench-summary/1', summary, goals }, null, 2)}\n`,
   );
   const mark = (met: boolean | null) => (met === null ? '?' : met ? 'met' : 'NOT met');
   process.stdout.write(

@@ -43,7 +43,7 @@ describe('capacity figures', () => {
       assert.equal(figures.coldStartS, 1.2);
       assert.equal(figures.latencyP50Ms, 6);
       assert.equal(figures.sources.latency_p50_ms, 'flag');
-      assert.equal(figures.sources.cold_start_s, join(dir, 'latency', 'cold.json'));
+      assert.equal(figures.sources.cold_start_s, join('latency', 'cold.json'));
       await assert.rejects(loadCapacityFigures('latency', dir, {}, true), /cpu_cores_at_throughput/);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -78,7 +78,8 @@ export async function loadCapacityFigures(
       const value = parsed.data[json];
       if (value !== undefined) {
         found[key] = value;
-        sources[json] = join(dir, name);
+        // Relative to the results folder, so a committed cost.json does not depend on where it was made.
+        sources[json] = join(recipe, name);
       }
     }
   }

@@ -1,16 +1,8 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { centreCropPlan, type PreprocessSpec } from './centre-crop.js';
 import { CorruptImageError, ImageError, ImageTooLargeError, ImageTooSmallError } from './errors.js';
 import { requireImageFormat } from './image-format.js';
 import { jpegDataMissing, readImageHeader } from './image-header.js';
-
-/** How a backbone wants its input: a square crop of `size` pixels, RGB, normalised per channel, NCHW. */
-export interface PreprocessSpec {
-  readonly size: number;
-  /** Share of the shorter side the centre crop keeps (224/256 = 0.875 for the ImageNet recipe). */
-  readonly cropFraction: number;
-  readonly mean: readonly [number, number, number];
-  readonly std: readonly [number, number, number];
-}
 
 /** Guards applied before any pixel is decoded. */
 export interface DecodeLimits {
@@ -107,15 +99,13 @@ export async function imageToTensor(
     if (view.brightness !== 1 || view.saturation !== 1)
       pipeline = pipeline.modulate({ brightness: view.brightness, saturation: view.saturation });
   } else {
-    const shorter = Math.max(spec.size, Math.round(spec.size / spec.cropFraction));
-    const scale = shorter / Math.min(width, height);
-    const resizedWidth = Math.max(spec.size, Math.round(width * scale));
-    const resizedHeight = Math.max(spec.size, Math.round(height * scale));
-    pipeline = pipeline.resize(resizedWidth, resizedHeight, { fit: 'fill' }).extract({
-      left: (resizedWidth - spec.size) >> 1,
-      top: (resizedHeight - spec.size) >> 1,
-      width: spec.size,
-      height: spec.size,
+    // The plan is shared with the browser (web/), which must crop exactly where the server does.
+    const plan = centreCropPlan(width, height, spec);
+    pipeline = pipeline.resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill' }).extract({
+      left: plan.left,
+      top: plan.top,
+      width: plan.size,
+      height: plan.size,
     });
   }
   let pixels: Buffer;

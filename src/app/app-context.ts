@@ -1,10 +1,12 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { AdminRequiredError, type ServerLimits } from '../http/index.js';
 import type { Classifier } from '../inference/classifier.js';
+import type { ModelSource } from '../inference/model-source.js';
 import type { DecodeLimits } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
 import { adminVoter } from './correction-votes.js';
 import type { DatabaseHandle } from './database.js';
+import type { EdgeGuessSink } from './edge/index.js';
 import type { ImageSizes } from './photo-image.js';
 import type { PhotoService } from './photo-service.js';
 import { hashToken, safeEqual } from './security.js';
@@ -51,6 +53,13 @@ export interface AppOptions {
   readonly limits?: ServerLimits;
   /** Names this app's pending blob rows for start-up recovery; one per data folder (random when absent). */
   readonly instanceId?: string;
+  /**
+   * The model the browser may run itself (in-browser classification while the photo uploads); none = the
+   * server classifies alone. It must be the classifier's own model, or the two would disagree by design.
+   */
+  readonly edgeModel?: ModelSource | undefined;
+  /** Where the browser's guesses go, beside the server's answer (a log line by default). */
+  readonly onEdgeGuess?: EdgeGuessSink;
 }
 
 export const appDefaults = {
@@ -96,7 +105,11 @@ export class AppContext {
   }
 
   pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
-    return { csrf: csrfTokenFor(request, reply), categories: this.categories };
+    return {
+      csrf: csrfTokenFor(request, reply),
+      categories: this.categories,
+      lowConfidence: this.settings.lowConfidence,
+    };
   }
 
   ownerHash(request: FastifyRequest): string {

@@ -4,6 +4,7 @@ import { applyConnectionCap, fastifyLimitOptions, installErrorHandler } from '..
 import { defaultDecodeLimits } from '../vision/index.js';
 import { AppContext, type AppOptions, appDefaults, wantsJson } from './app-context.js';
 import { isDatabaseUnavailable, toAppError } from './error-mapping.js';
+import { edgeRoutes, loadEdgeAssets, logEdgeGuess, webModuleRoutes } from './edge/index.js';
 import { defaultImageSizes } from './photo-image.js';
 import { PhotoRepository } from './photo-repository.js';
 import { PhotoService } from './photo-service.js';
@@ -15,6 +16,7 @@ import { photoRoutes } from './routes/photos.js';
 import { staticRoutes } from './routes/static.js';
 import { uploadRoutes } from './routes/upload.js';
 import { registerSecurity } from './security-plugins.js';
+import { friendlyError } from './views/friendly-errors.js';
 import { errorPage } from './views/pages.js';
 
 /**
@@ -62,10 +64,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ? undefined
         : reply
             .type('text/html; charset=utf-8')
-            .send(errorPage(context.pageContext(request, reply), answer.status, answer.message).value),
+            .send(
+              errorPage(
+                context.pageContext(request, reply),
+                answer.status,
+                friendlyError(answer.code, answer.status, answer.message),
+              ).value,
+            ),
   });
 
   await app.register(staticRoutes);
+  await app.register(webModuleRoutes);
+  if (options.edgeModel)
+    await app.register(edgeRoutes, {
+      context,
+      assets: await loadEdgeAssets(options.edgeModel),
+      onGuess: options.onEdgeGuess ?? logEdgeGuess,
+    });
   await app.register(pageRoutes, { context });
   await app.register(uploadRoutes, { context });
   await app.register(photoRoutes, { context });

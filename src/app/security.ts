@@ -8,9 +8,11 @@ export const csrfCookie = 'gg_csrf';
 /** Directives for @fastify/helmet; helmet's defaults are off so nothing (upgrade-insecure-requests) sneaks in. */
 export const contentSecurityPolicyDirectives: Readonly<Record<string, string[]>> = Object.freeze({
   defaultSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
+  // blob: for the upload preview (an object URL of the chosen file, never fetched from anywhere).
+  imgSrc: ["'self'", 'data:', 'blob:'],
   styleSrc: ["'self'"],
-  scriptSrc: ["'self'"],
+  // 'wasm-unsafe-eval' lets WebAssembly compile (in-browser classification) and nothing else: no eval().
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],
   baseUri: ["'none'"],

@@ -3,7 +3,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ServerLimits } from '../http/index.js';
-import { type Classifier, createClassifier, createRemoteClassifier } from '../inference/index.js';
+import {
+  type Classifier,
+  createClassifier,
+  createRemoteClassifier,
+  type LocalClassifier,
+} from '../inference/index.js';
 import type { ModelStoreOptions } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { buildApp } from './app.js';
@@ -62,19 +67,23 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
       ),
   });
   let classifier: Classifier | undefined;
+  let local: LocalClassifier | undefined;
   try {
-    classifier = config.inferenceUrl
-      ? await createRemoteClassifier(config.inferenceUrl, config.inferenceModel ?? 'food11')
-      : await createClassifier(config.recipe, {
-          cacheDir: config.store.cacheDir,
-          mirrorDir: config.store.mirrorDir,
-          ...(config.store.headsDir ? { headsDir: config.store.headsDir } : {}),
-        });
+    if (config.inferenceUrl)
+      classifier = await createRemoteClassifier(config.inferenceUrl, config.inferenceModel ?? 'food11');
+    else
+      classifier = local = await createClassifier(config.recipe, {
+        cacheDir: config.store.cacheDir,
+        mirrorDir: config.store.mirrorDir,
+        ...(config.store.headsDir ? { headsDir: config.store.headsDir } : {}),
+      });
     const blobs = config.s3 ? new S3BlobStore(config.s3) : new FolderBlobStore(join(dataDir, 'blobs'));
     const instanceId = await instanceIdOf(dataDir);
     const recovered = await recoverStorage(database, blobs, instanceId, config.recoveryGraceMs ?? 3_600_000);
     app = await buildApp({
       classifier,
+      // The browser runs the very model the server runs; a remote server's model file is not ours to serve.
+      edgeModel: local?.model,
       database,
       blobs,
       instanceId,

@@ -11,14 +11,23 @@ const pageQuery = {
 
 /** Home and category pages: server-rendered HTML. */
 export const pageRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app, { context }) => {
-  app.get('/', { schema: { querystring: { type: 'object', maxProperties: 0 } } }, async (request, reply) => {
+  const homeQuery = {
+    type: 'object',
+    properties: { deleted: { type: 'integer', enum: [1] } },
+    additionalProperties: false,
+  } as const;
+  app.get('/', { schema: { querystring: homeQuery } }, async (request, reply) => {
     const [recent, counts] = await Promise.all([
       context.service.list(undefined, 1, 12),
       context.service.photos.countsByCategory(),
     ]);
+    const deleted = (request.query as { deleted?: number }).deleted === 1;
     return reply
       .type('text/html; charset=utf-8')
-      .send(homePage(context.pageContext(request, reply), recent.items, counts).value);
+      .send(
+        homePage(context.pageContext(request, reply), recent.items, counts, deleted ? 'deleted' : undefined)
+          .value,
+      );
   });
 
   app.get(

@@ -75,7 +75,7 @@ export const photoRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
     async (request, reply) => {
       await deletePhoto(context, request, (request.params as { id: string }).id);
       if (wantsJson(request)) return reply.send({ deleted: true });
-      return redirect(reply, '/');
+      return redirect(reply, '/?deleted=1');
     },
   );
 };

@@ -3,6 +3,8 @@ import { html, type SafeHtml } from '../html.js';
 export interface PageContext {
   readonly csrf: string;
   readonly categories: readonly string[];
+  /** Below this confidence the model's guess is shown as a question ("not sure"). */
+  readonly lowConfidence: number;
   /** The category the page is about, to mark it in the navigation. */
   readonly current?: string;
 }
@@ -23,7 +25,8 @@ export function percent(confidence: number): string {
   return `${Math.round(confidence * 100)}%`;
 }
 
-export function layout(title: string, context: PageContext, body: SafeHtml): SafeHtml {
+/** `script`: one of our ES modules (web/, served under /static/app/) that enhances the page; never required. */
+export function layout(title: string, context: PageContext, body: SafeHtml, script?: string): SafeHtml {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -32,6 +35,8 @@ export function layout(title: string, context: PageContext, body: SafeHtml): Saf
 <title>${title} · GourmetGram</title>
 <link rel="stylesheet" href="/static/style.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<meta name="color-scheme" content="light dark">
+${script ? html`<script type="module" src="${script}"></script>` : ''}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

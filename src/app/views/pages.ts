@@ -1,32 +1,39 @@
 import { html, type SafeHtml } from '../html.js';
 import type { Page, Photo } from '../photo-repository.js';
-import { categoryCounts, confidenceBar, pager, photoGrid, uploadForm } from './components.js';
+import { categoryCounts, confidenceBar, pager, photoAlt, photoGrid, uploadForm } from './components.js';
 import { categoryUrl, layout, type PageContext, percent } from './layout.js';
 
+/**
+ * Upload first, then the newest photos, then the counts: on a 390-px phone the first photos sit above the fold
+ * (the 11-row count list used to push them 1,155 px down); on a wide screen the counts sit beside the form.
+ */
 export function homePage(
   context: PageContext,
   recent: readonly Photo[],
   counts: ReadonlyMap<string, number>,
+  notice?: 'deleted',
 ): SafeHtml {
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   return layout(
     'Share your food',
     context,
-    html`<section class="hero">
-  <div>
-    <h1>What's on your plate?</h1>
-    <p class="lead">Share a photo and GourmetGram files it under the right dish in a moment.</p>
-    ${uploadForm(context.csrf)}
-  </div>
-  <aside aria-labelledby="counts-title">
-    <h2 id="counts-title">Browse ${total} ${total === 1 ? 'photo' : 'photos'}</h2>
-    ${categoryCounts(context.categories, counts)}
-  </aside>
+    html`<div class="home">
+${notice === 'deleted' ? html`<p class="notice home-notice" role="status">Your photo was deleted.</p>` : ''}
+<section class="hero" aria-labelledby="share-title">
+  <h1 id="share-title">What's on your plate?</h1>
+  <p class="lead">Share a photo and GourmetGram files it under the right dish in a moment.</p>
+  ${uploadForm(context.csrf)}
 </section>
-<section aria-labelledby="recent-title">
+<section class="recent" aria-labelledby="recent-title">
   <h2 id="recent-title">Fresh from the kitchen</h2>
-  ${photoGrid(recent, 'No photos yet. Be the first to share one!')}
-</section>`,
+  ${photoGrid(recent, 'No photos yet. Be the first to share one!', context.lowConfidence)}
+</section>
+<aside class="browse" aria-labelledby="counts-title">
+  <h2 id="counts-title">Browse ${total} ${total === 1 ? 'photo' : 'photos'}</h2>
+  ${categoryCounts(context.categories, counts)}
+</aside>
+</div>`,
+    '/static/app/web/upload.js',
   );
 }
 
@@ -45,7 +52,7 @@ export function photoPage(context: PageContext, photo: Photo, options: PhotoPage
     { ...context, current: photo.category },
     html`<article class="photo">
   <figure>
-    <img src="/photos/${photo.id}/image" alt="${photo.caption ? photo.caption : `A photo of ${photo.category.toLowerCase()}`}" width="${photo.width}" height="${photo.height}">
+    <img src="/photos/${photo.id}/image" alt="${photoAlt(photo, options.lowConfidence)}" width="${photo.width}" height="${photo.height}">
     ${photo.caption ? html`<figcaption>${photo.caption}</figcaption>` : ''}
   </figure>
   <div class="verdict">
@@ -89,11 +96,16 @@ export function photoPage(context: PageContext, photo: Photo, options: PhotoPage
       </form>
     </details>
     ${
+      // Two steps without any script: open the disclosure, then confirm.
       options.canDelete
-        ? html`<form class="delete" action="/photos/${photo.id}/delete" method="post">
+        ? html`<details class="delete">
+      <summary>Delete this photo</summary>
+      <form action="/photos/${photo.id}/delete" method="post">
         <input type="hidden" name="_csrf" value="${context.csrf}">
-        <button type="submit" class="danger">Delete this photo</button>
-      </form>`
+        <p>This removes the photo and its thumbnail for good.</p>
+        <button type="submit" class="danger">Yes, delete it</button>
+      </form>
+    </details>`
         : ''
     }
   </div>
@@ -107,7 +119,7 @@ export function categoryPage(context: PageContext, category: string, page: Page<
     { ...context, current: category },
     html`<section>
   <h1>${category} <span class="count-title">${page.total} ${page.total === 1 ? 'photo' : 'photos'}</span></h1>
-  ${photoGrid(page.items, `No ${category.toLowerCase()} photos yet.`)}
+  ${photoGrid(page.items, `No ${category.toLowerCase()} photos yet.`, context.lowConfidence)}
   ${pager(page, (n) => categoryUrl(category, n))}
 </section>`,
   );

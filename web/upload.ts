@@ -24,12 +24,14 @@ function enhance(form: HTMLFormElement): void {
   const drop = form.querySelector<HTMLElement>('.file-drop');
   const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
   if (!input || !drop || !button) return;
-  const edge = new EdgeClient('/static/app/web/edge-worker.js', '/edge/manifest.json');
+  // No manifest advertised: the server classifies alone, and the page does not even ask.
+  const manifest = form.dataset.edgeManifest;
+  const edge = manifest ? new EdgeClient('/static/app/web/edge-worker.js', manifest) : undefined;
   const ui = buildStatus(form, button);
   let guess: Promise<EdgeGuess | undefined> = Promise.resolve(undefined);
 
   // The model is fetched once the visitor shows intent, not on every visit to the home page.
-  const warm = () => void edge.load();
+  const warm = () => void edge?.load();
   for (const type of ['pointerdown', 'focusin', 'dragenter'] as const)
     form.addEventListener(type, warm, { once: true });
 
@@ -38,7 +40,7 @@ function enhance(form: HTMLFormElement): void {
     if (!file) return;
     ui.preview(file);
     const started = performance.now();
-    guess = edge.classify(file);
+    guess = edge ? edge.classify(file) : Promise.resolve(undefined);
     void guess.then((g) => g && ui.showGuess(g, performance.now() - started));
   };
   input.addEventListener('change', () => choose(input.files?.[0]));

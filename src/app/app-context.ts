@@ -91,6 +91,8 @@ export class AppContext {
       readonly uploadsPerMinute: number;
       readonly correctionsPerMinute: number;
       readonly correctionQuorum: number;
+      /** In-browser classification is on: pages advertise the edge manifest. */
+      readonly edge: boolean;
     },
   ) {
     this.csrf = requireCsrf((request) => this.isAdmin(request));
@@ -109,6 +111,7 @@ export class AppContext {
       csrf: csrfTokenFor(request, reply),
       categories: this.categories,
       lowConfidence: this.settings.lowConfidence,
+      edgeManifest: this.settings.edge ? '/edge/manifest.json' : undefined,
     };
   }
 

@@ -40,6 +40,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     uploadsPerMinute: settings.uploadsPerMinute,
     correctionsPerMinute: settings.correctionsPerMinute,
     correctionQuorum: settings.correctionQuorum,
+    edge: options.edgeModel !== undefined,
   });
 
   const app = Fastify({

@@ -12,5 +12,7 @@ export const staticRoutes: FastifyPluginAsync = async (app) => {
     index: false,
     list: false,
     maxAge: 3600 * 1000,
+    // web/ also holds the TypeScript sources of our browser modules; only their build is served (/static/app/).
+    allowedPath: (path) => /\.(css|svg)$/.test(path),
   });
 };

@@ -49,8 +49,10 @@ export function pager(page: Page<unknown>, urlFor: (page: number) => string): Sa
 </nav>`;
 }
 
-export function uploadForm(csrf: string): SafeHtml {
-  return html`<form class="upload" action="/upload" method="post" enctype="multipart/form-data">
+export function uploadForm(csrf: string, edgeManifest: string | undefined): SafeHtml {
+  return html`<form class="upload" action="/upload" method="post" enctype="multipart/form-data"${
+    edgeManifest ? html` data-edge-manifest="${edgeManifest}"` : ''
+  }>
   <input type="hidden" name="_csrf" value="${csrf}">
   <label class="file-drop">
     <span class="file-title">Choose a food photo</span>

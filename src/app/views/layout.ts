@@ -5,6 +5,8 @@ export interface PageContext {
   readonly categories: readonly string[];
   /** Below this confidence the model's guess is shown as a question ("not sure"). */
   readonly lowConfidence: number;
+  /** Where the browser finds the in-browser model's manifest; absent when the server classifies alone. */
+  readonly edgeManifest?: string | undefined;
   /** The category the page is about, to mark it in the navigation. */
   readonly current?: string;
 }

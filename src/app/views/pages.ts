@@ -22,7 +22,7 @@ ${notice === 'deleted' ? html`<p class="notice home-notice" role="status">Your p
 <section class="hero" aria-labelledby="share-title">
   <h1 id="share-title">What's on your plate?</h1>
   <p class="lead">Share a photo and GourmetGram files it under the right dish in a moment.</p>
-  ${uploadForm(context.csrf)}
+  ${uploadForm(context.csrf, context.edgeManifest)}
 </section>
 <section class="recent" aria-labelledby="recent-title">
   <h2 id="recent-title">Fresh from the kitchen</h2>

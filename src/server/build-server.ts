@@ -57,20 +57,22 @@ export async function buildServer(options: ServerOptions): Promise<InferenceServ
   });
 
   applyConnectionCap(app.server, limits);
+  const elapsedMs = (request: object) => {
+    const started = (request as { startedAt?: bigint }).startedAt ?? process.hrtime.bigint();
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
   app.addHook('onRequest', async (request) => {
     (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const started = (request as { startedAt?: bigint }).startedAt ?? process.hrtime.bigint();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const ms = elapsedMs(request);
     metrics.requests.inc({ route, code: String(reply.statusCode) });
-    metrics.e2e.observe({ route }, seconds);
-    if (reply.statusCode >= 400)
-      request.log[reply.statusCode >= 500 ? 'warn' : 'info'](
-        { method: request.method, url: request.url, status: reply.statusCode, ms: seconds * 1000 },
-        'request',
-      );
+    metrics.e2e.observe({ route }, ms / 1000);
+    if (reply.statusCode >= 400) {
+      const line = { method: request.method, url: request.url, status: reply.statusCode, ms };
+      request.log[reply.statusCode >= 500 ? 'warn' : 'info'](line, 'request');
+    }
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

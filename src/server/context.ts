@@ -20,9 +20,9 @@ export type ClassifyInput =
 
 /**
  * An `onRequest` hook that admits the request into the serving pool before its body is read, by the size
- * its headers announce: when the pool is overloaded the client gets 429 at once and the connection is
- * closed with the body unread (a trickled body must not keep a refused socket), so memory is bounded by
- * the queue, not by how many clients upload. The admission is released when the response ends.
+ * its headers announce: when the pool is overloaded the client gets 429 at once, its body is discarded
+ * unread and the connection closed (a trickled body must not keep a refused socket), so memory is bounded
+ * by the queue, not by how many clients upload. The admission is released when the response ends.
  */
 export function admitBeforeBody(context: ServerContext) {
   const limit = context.recipe.serving.max_body_bytes;
@@ -38,7 +38,15 @@ export function admitBeforeBody(context: ServerContext) {
       const ticket = classifier.admit?.(bytes);
       if (ticket) reply.raw.once('close', () => ticket.release());
     } catch (error) {
+      // Node reads and discards the unread body after the answer, so a client that sends at full speed
+      // then reads its 429; a body still arriving a second later is a trickle and loses its socket.
       reply.header('connection', 'close');
+      reply.raw.once('finish', () => {
+        if (request.raw.complete) return;
+        setTimeout(() => {
+          if (!request.raw.complete) request.raw.socket?.destroy();
+        }, 1000).unref();
+      });
       throw error;
     }
   };

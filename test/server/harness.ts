@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyServerOptions } from 'fastify';
 import { createClassifier, type ModelSource } from '../../src/inference/index.js';
 import { parseRecipe, type Recipe } from '../../src/recipes/index.js';
 import {
@@ -34,6 +35,7 @@ export interface Harness extends InferenceServer {
 export async function tinyServer(
   serving: Record<string, unknown> = {},
   adminToken?: string,
+  logger?: FastifyServerOptions['logger'],
 ): Promise<Harness> {
   const recipe = tinyRecipe(serving);
   const repository = await mkdtemp(join(tmpdir(), 'gg-repo-'));
@@ -50,7 +52,7 @@ export async function tinyServer(
     recipe,
     manager,
     adminToken,
-    logger: process.env.GG_TEST_LOG ? { level: 'debug' } : false,
+    logger: logger ?? (process.env.GG_TEST_LOG ? { level: 'debug' } : false),
     metrics,
   });
   await manager.load();

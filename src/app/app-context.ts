@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastif
 import { AdminRequiredError, type ServerLimits } from '../http/index.js';
 import type { Classifier } from '../inference/classifier.js';
 import type { ModelSource } from '../inference/model-source.js';
+import type { Reference } from '../monitoring/index.js';
 import type { DecodeLimits } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
 import { adminVoter } from './correction-votes.js';
@@ -51,6 +52,10 @@ export interface AppOptions {
   readonly now?: () => Date;
   /** Timeouts and the connection cap of the HTTP server (src/http); Node's defaults when absent. */
   readonly limits?: ServerLimits;
+  /** Drift references of the model versions served (projection seeds, the dashboard's baseline). */
+  readonly references?: readonly Reference[];
+  /** Prediction-log rows older than this many days are deleted (at start, then hourly). */
+  readonly logRetentionDays?: number;
   /** Names this app's pending blob rows for start-up recovery; one per data folder (random when absent). */
   readonly instanceId?: string;
   /**
@@ -72,6 +77,7 @@ export const appDefaults = {
   secureCookies: 'auto',
   logger: false,
   trustProxy: false,
+  logRetentionDays: 90,
 } as const satisfies Partial<AppOptions>;
 
 /** State shared by the route plugins. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { applyConnectionCap, fastifyLimitOptions, installErrorHandler } from '../http/index.js';
+import { asLogDatabase, ProjectionRegistry, prunePredictionLog } from '../monitoring/index.js';
 import { defaultDecodeLimits } from '../vision/index.js';
 import { AppContext, type AppOptions, appDefaults, wantsJson } from './app-context.js';
 import { edgeRoutes, loadEdgeAssets, logEdgeGuess, webModuleRoutes } from './edge/index.js';
@@ -31,6 +32,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     correctionQuorum: settings.correctionQuorum,
     instance: options.instanceId ?? randomBytes(8).toString('hex'),
     ...(options.now ? { now: options.now } : {}),
+    projections: new ProjectionRegistry(options.references ?? []),
   });
   const context = new AppContext(service, options.classifier, options.adminToken, {
     maxUploadBytes: settings.maxUploadBytes,
@@ -74,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             ),
   });
 
+  enforceLogRetention(app, options.database, settings.logRetentionDays, options.now ?? (() => new Date()));
   await app.register(staticRoutes);
   await app.register(webModuleRoutes);
   if (options.edgeModel)
@@ -116,6 +119,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   );
   return app;
+}
+
+/** Retention of the prediction log: enforced when the app is ready, then hourly. */
+function enforceLogRetention(
+  app: FastifyInstance,
+  database: AppOptions['database'],
+  days: number,
+  now: () => Date,
+): void {
+  const prune = () =>
+    prunePredictionLog(asLogDatabase(database.db), new Date(now().getTime() - days * 86_400_000)).then(
+      (removed) => {
+        if (removed > 0) app.log.info({ removed, days }, 'prediction log: rows past retention deleted');
+      },
+      (error: unknown) => app.log.warn({ err: error }, 'prediction log retention failed'),
+    );
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    await prune();
+    timer = setInterval(prune, 3_600_000).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
 }
 
 const healthSchema = {

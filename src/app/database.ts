@@ -9,6 +9,7 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
+import { type PredictionLogTable, predictionLogMigration } from '../monitoring/index.js';
 import { AppError } from './errors.js';
 
 export interface PhotoTable {
@@ -49,19 +50,8 @@ export interface CorrectionTable {
   category: string;
 }
 
-/** Append-only: every prediction and every correction, for monitoring (drift, feedback accuracy). */
-export interface PredictionLogTable {
-  id: Generated<number>;
-  created_at: string;
-  kind: 'prediction' | 'correction';
-  photo_id: string;
-  model: string;
-  model_version: number;
-  category: string;
-  confidence: number;
-  top_json: string;
-  latency_ms: number;
-}
+/** Append-only: every prediction and every correction, for monitoring (its columns: src/monitoring). */
+export type { PredictionLogTable };
 
 /**
  * Blob keys being written or deleted: a row exists from before the first byte is written until the photo's row
@@ -254,5 +244,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '004-prediction-log-monitoring': predictionLogMigration(),
   };
 }

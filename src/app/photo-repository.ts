@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ClassScore } from '../inference/classifier.js';
+import { type PredictionRecord, predictionLogRow } from '../monitoring/index.js';
 import type { Vote } from './correction-votes.js';
 import { type DatabaseHandle, inTransaction, type PhotoTable } from './database.js';
 
@@ -69,23 +70,13 @@ export class PhotoRepository {
   }
 
   /** Stores the photo and its prediction-log line together, or neither, and releases its pending blob keys. */
-  async insert(photo: Photo): Promise<void> {
+  async insert(photo: Photo, record: PredictionRecord): Promise<void> {
     await inTransaction(this.handle, async (tx) => {
       await tx.deleteFrom('pending_blobs').where('key', 'in', [photo.imageKey, photo.thumbKey]).execute();
       await tx.insertInto('photos').values(toRow(photo)).execute();
       await tx
         .insertInto('prediction_log')
-        .values({
-          created_at: photo.createdAt,
-          kind: 'prediction',
-          photo_id: photo.id,
-          model: photo.model,
-          model_version: photo.modelVersion,
-          category: photo.predictedCategory,
-          confidence: photo.confidence,
-          top_json: JSON.stringify(photo.top.slice(0, 3)),
-          latency_ms: photo.latencyMs,
-        })
+        .values(predictionLogRow(record, JSON.stringify(photo.top.slice(0, 3))))
         .execute();
     });
   }

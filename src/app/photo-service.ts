@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Classifier, Prediction } from '../inference/classifier.js';
+import { measureImage, ProjectionRegistry, predictionRecord } from '../monitoring/index.js';
 import { type DecodeLimits, inspectImage, requireImageFormat } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
 import { shownCategory } from './correction-votes.js';
@@ -24,6 +25,8 @@ export interface PhotoServiceOptions {
   /** Agreeing votes that move a photo to another category for everyone (see shownCategory). */
   readonly correctionQuorum: number;
   readonly now?: () => Date;
+  /** Projects embeddings for the prediction log with each model version's seed. */
+  readonly projections?: ProjectionRegistry;
 }
 
 /**
@@ -33,6 +36,7 @@ export interface PhotoServiceOptions {
  */
 export class PhotoService {
   private readonly now: () => Date;
+  private readonly projections: ProjectionRegistry;
 
   constructor(
     readonly classifier: Classifier,
@@ -41,6 +45,7 @@ export class PhotoService {
     private readonly options: PhotoServiceOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.projections = options.projections ?? new ProjectionRegistry();
   }
 
   get categories(): readonly string[] {
@@ -55,9 +60,11 @@ export class PhotoService {
     const classified = this.classifier
       .classify(input.bytes, input.signal ? { signal: input.signal } : {})
       .then((prediction) => ({ prediction, latencyMs: performance.now() - started }));
-    const [{ prediction, latencyMs }, images] = await Promise.all([
+    const [{ prediction, latencyMs }, images, imageStats] = await Promise.all([
       classified,
       prepareStoredImages(input.bytes, format, this.options.decodeLimits, this.options.imageSizes),
+      // Monitoring's numbers (no bytes kept); a photo it cannot measure still uploads, just without them.
+      measureImage(input.bytes).catch(() => null),
     ]);
     const id = randomBytes(10).toString('hex');
     const stamp = this.now();
@@ -81,7 +88,19 @@ export class PhotoService {
     try {
       await this.blobs.put(photo.imageKey, images.image, images.mime);
       await this.blobs.put(photo.thumbKey, images.thumb, 'image/jpeg');
-      await this.photos.insert(photo);
+      await this.photos.insert(
+        photo,
+        predictionRecord(prediction, {
+          time: stamp,
+          source: 'app',
+          photoId: id,
+          latencyMs,
+          image: imageStats,
+          projection: prediction.embedding
+            ? this.projections.for(prediction.model, prediction.version, prediction.embedding.length)
+            : undefined,
+        }),
+      );
     } catch (error) {
       await Promise.allSettled(keys.map((key) => this.blobs.delete(key)));
       await this.photos.releaseBlobs(keys).catch(() => undefined);

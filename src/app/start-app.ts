@@ -10,6 +10,7 @@ import {
   type LocalClassifier,
 } from '../inference/index.js';
 import type { ModelStoreOptions } from '../models/index.js';
+import { loadReferences } from '../monitoring/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { buildApp } from './app.js';
 import type { AppOptions } from './app-context.js';
@@ -34,6 +35,7 @@ export interface AppConfig {
   readonly adminToken?: string | undefined;
   readonly secret?: string | undefined;
   readonly logLevel: string;
+  readonly logRetentionDays?: number;
   /** Trust X-Forwarded-For/-Proto from: true (any proxy) or addresses/CIDRs, comma-separated. */
   readonly trustProxy?: boolean | string | undefined;
   readonly secureCookies?: boolean | 'auto' | undefined;
@@ -98,6 +100,8 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
       decodeLimits: { maxPixels: config.recipe.serving.max_pixels, minSide: 8 },
       exportDir: join(dataDir, 'exports'),
       logger: { level: config.logLevel },
+      references: await loadReferences(config.store.headsDir, classifier.info().model),
+      ...(config.logRetentionDays ? { logRetentionDays: config.logRetentionDays } : {}),
       ...extra,
     });
     app.log.info({ ...recovered, instance: instanceId }, 'start-up recovery');

@@ -36,6 +36,10 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRu
     load: () => import('./bench.js'),
   },
   report: { summary: 'the executive deck (PDF) from the results files', load: () => import('./report.js') },
+  monitor: {
+    summary: 'drift tests on the prediction log (report) and the drift reference of a model (reference)',
+    load: () => import('./monitor.js'),
+  },
   study: {
     summary: 'ablation study: accuracy and speed per choice, Pareto front',
     load: () => import('./study.js'),

@@ -17,6 +17,7 @@ export interface ServerOptions {
   /** pino options or `false`; JSON logs at `info` by default. */
   readonly logger?: FastifyServerOptions['logger'];
   readonly metrics?: ServerMetrics;
+  readonly predictionLog?: ServerContext['predictionLog'];
 }
 
 export interface InferenceServer {
@@ -43,6 +44,7 @@ export async function buildServer(options: ServerOptions): Promise<InferenceServ
     metrics,
     adminToken: options.adminToken,
     state,
+    ...(options.predictionLog ? { predictionLog: options.predictionLog } : {}),
   };
   const limits = options.recipe.serving.http;
   const app = Fastify({
@@ -88,5 +90,8 @@ export async function buildServer(options: ServerOptions): Promise<InferenceServ
   await app.register(oipRoutes(context));
   await app.register(predictRoute(context));
   await app.register(adminRoutes(context));
+  app.addHook('onClose', async () => {
+    await options.predictionLog?.log.flush();
+  });
   return { app, metrics, state };
 }

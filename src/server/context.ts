@@ -1,5 +1,12 @@
+import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Prediction } from '../inference/index.js';
+import {
+  type JsonLinesPredictionLog,
+  measureImage,
+  type ProjectionRegistry,
+  predictionRecord,
+} from '../monitoring/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { ServerError } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
@@ -12,6 +19,8 @@ export interface ServerContext {
   readonly metrics: ServerMetrics;
   readonly adminToken: string | undefined;
   readonly state: { draining: boolean };
+  /** Where every classification is logged for monitoring (JSON lines); none = not logged. */
+  readonly predictionLog?: { readonly log: JsonLinesPredictionLog; readonly projections: ProjectionRegistry };
 }
 
 export type ClassifyInput =
@@ -71,15 +80,46 @@ export async function classifyOne(
   };
   request.socket.once('close', onClose);
   context.metrics.inFlight.inc();
+  const started = performance.now();
   try {
     let prediction: Prediction;
     if (input.kind === 'image') prediction = await classifier.classify(input.bytes, options);
     else if (classifier.classifyTensor) prediction = await classifier.classifyTensor(input.data, options);
     else throw new ServerError('GG_ERR_NO_TENSOR_INPUT', 'this serving mode takes photos only (BYTES input)');
     context.metrics.observePrediction(prediction);
+    if (context.predictionLog)
+      logPrediction(context.predictionLog, input, prediction, performance.now() - started);
     return prediction;
   } finally {
     context.metrics.inFlight.dec();
     request.socket.off('close', onClose);
   }
+}
+
+/**
+ * Logged after the answer is on its way: the image statistics cost one more (shrink-on-load) decode, which
+ * must not sit on the request's latency.
+ */
+function logPrediction(
+  target: NonNullable<ServerContext['predictionLog']>,
+  input: ClassifyInput,
+  prediction: Prediction,
+  latencyMs: number,
+): void {
+  const time = new Date();
+  const measured =
+    input.kind === 'image' ? measureImage(input.bytes).catch(() => null) : Promise.resolve(null);
+  void measured.then((image) =>
+    target.log.append(
+      predictionRecord(prediction, {
+        time,
+        source: 'server',
+        latencyMs,
+        image,
+        projection: prediction.embedding
+          ? target.projections.for(prediction.model, prediction.version, prediction.embedding.length)
+          : undefined,
+      }),
+    ),
+  );
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyServerOptions } from 'fastify';
 import { createClassifier, type ModelSource } from '../inference/index.js';
 import { type ModelStoreOptions, preparePackagedModel } from '../models/index.js';
+import { JsonLinesPredictionLog, loadReferences, ProjectionRegistry } from '../monitoring/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { buildServer, type InferenceServer } from './build-server.js';
 import { ListenError } from './errors.js';
@@ -19,6 +20,9 @@ export interface StartOptions {
   readonly pinnedVersion?: number | undefined;
   readonly adminToken?: string | undefined;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Log every classification as JSON lines here (rotated, kept `logRetentionDays`). */
+  readonly predictionLogDir?: string | undefined;
+  readonly logRetentionDays?: number;
   /** A ready model source, bypassing packaging (tests). */
   readonly model?: ModelSource;
 }
@@ -59,6 +63,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     adminToken: options.adminToken,
     logger: options.logger,
     metrics,
+    ...(options.predictionLogDir
+      ? {
+          predictionLog: {
+            log: new JsonLinesPredictionLog({
+              dir: options.predictionLogDir,
+              maxFileBytes: 64 * 1024 * 1024,
+              retentionDays: options.logRetentionDays ?? 90,
+            }),
+            projections: new ProjectionRegistry(await loadReferences(options.store.headsDir, name)),
+          },
+        }
+      : {}),
   });
   try {
     await manager.load();

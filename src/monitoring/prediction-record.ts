@@ -1,0 +1,72 @@
+import type { Prediction } from '../inference/index.js';
+import type { ImageStats } from './image-stats.js';
+import type { Observation } from './observation.js';
+import type { RandomProjection } from './projection.js';
+
+/**
+ * One logged classification: everything monitoring reads, and no photo bytes. The same record goes to the
+ * app's database and to the server's JSON lines.
+ */
+export interface PredictionRecord {
+  readonly time: string;
+  /** Who classified: the web app or the inference server. */
+  readonly source: 'app' | 'server';
+  /** `serving` answers users; `shadow` is a candidate version answering beside it, never shown. */
+  readonly role: 'serving' | 'shadow';
+  readonly photo_id: string | null;
+  readonly model: string;
+  readonly version: number;
+  readonly category: string;
+  readonly confidence: number;
+  /** Every class's probability in the model's class order (rounded to 4 decimals); null if the engine gave none. */
+  readonly probabilities: readonly number[] | null;
+  readonly latency_ms: number;
+  readonly image: ImageStats | null;
+  readonly projection: readonly number[] | null;
+  /** The seed of the projection matrix (stored with the model version's reference). */
+  readonly projection_seed: number | null;
+}
+
+export interface RecordContext {
+  readonly time: Date;
+  readonly source: PredictionRecord['source'];
+  readonly role?: PredictionRecord['role'];
+  readonly photoId?: string | null;
+  readonly latencyMs: number;
+  readonly image: ImageStats | null;
+  readonly projection: RandomProjection | undefined;
+}
+
+/** Builds the log record of one prediction. */
+export function predictionRecord(prediction: Prediction, context: RecordContext): PredictionRecord {
+  const projection =
+    context.projection && prediction.embedding?.length === context.projection.inputWidth
+      ? context.projection.project(prediction.embedding)
+      : null;
+  return {
+    time: context.time.toISOString(),
+    source: context.source,
+    role: context.role ?? 'serving',
+    photo_id: context.photoId ?? null,
+    model: prediction.model,
+    version: prediction.version,
+    category: prediction.category,
+    confidence: prediction.confidence,
+    probabilities: prediction.probabilities
+      ? Array.from(prediction.probabilities, (p) => Math.round(p * 1e4) / 1e4)
+      : null,
+    latency_ms: Math.round(context.latencyMs * 100) / 100,
+    image: context.image,
+    projection,
+    projection_seed: projection ? context.projection!.seed : null,
+  };
+}
+
+export function toObservation(record: PredictionRecord): Observation {
+  return {
+    category: record.category,
+    confidence: record.confidence,
+    projection: record.projection,
+    image: record.image,
+  };
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { itemsOf, readDataset } from '../../src/data/index.js';
+import type { LocalClassifier } from '../../src/inference/index.js';
+import { headDir } from '../../src/models/index.js';
+import {
+  asLogDatabase,
+  heldOutHalf,
+  loadReference,
+  type MonitorReport,
+  monitorReport,
+  monitorSettings,
+  type PredictionRecord,
+  type Reference,
+  readPredictions,
+  referencePath,
+  shiftPhoto,
+} from '../../src/monitoring/index.js';
+import { projectPath } from '../../src/recipes/index.js';
+import { seededRandom, shuffle } from '../../src/vision/index.js';
+import { createTestClassifier } from '../app/fixtures.js';
+import { type Harness, startHarness, upload, visit } from '../app/harness.js';
+
+const data = process.env.GOURMETGRAM_DATA;
+
+/**
+ * The issue's acceptance run, through the real app (inject), the real model and the real database: 60 ordinary
+ * held-out photos, then 60 darkened and blurred ones. The check half of the test split is never in the reference.
+ */
+describe('drift through the real app', {
+  skip: data ? false : 'needs GOURMETGRAM_DATA (real photos)',
+}, () => {
+  let h: Harness;
+  let classifier: LocalClassifier;
+  let reference: Reference;
+  let records: PredictionRecord[];
+  let report: MonitorReport;
+
+  before(async () => {
+    classifier = await createTestClassifier();
+    reference = await loadReference(referencePath(join(headDir('food11-latency'), '..'), 'food11-latency'));
+    h = await startHarness(classifier, {
+      references: [reference],
+      uploadsPerMinute: 100_000,
+    });
+    const dataset = await readDataset(data!);
+    // The same 60 dishes twice, the second time darkened and blurred: only the shift differs between windows.
+    const items = shuffle(heldOutHalf(itemsOf(dataset, 'test'), 'check'), seededRandom(2026)).slice(0, 60);
+    const ordinary = await Promise.all(items.map((item) => readFile(item.path)));
+    const shifted = await Promise.all(ordinary.map((bytes) => shiftPhoto(bytes, 'darkened_blurred')));
+    const visitor = await visit(h.app);
+    for (const bytes of [...ordinary, ...shifted]) {
+      const response = await upload(h.app, visitor, bytes, { json: true });
+      assert.equal(response.statusCode, 201, response.body);
+    }
+    records = await readPredictions(asLogDatabase(h.database.db));
+    report = monitorReport(records, reference, monitorSettings({ window: 60 }));
+  });
+
+  after(async () => {
+    await h?.close();
+    await classifier?.close();
+  });
+
+  it('should log every upload with probabilities, image statistics and a 32-d projection, no bytes', () => {
+    assert.equal(records.length, 120);
+    for (const record of records) {
+      assert.equal(record.source, 'app');
+      assert.equal(record.probabilities?.length, 11);
+      assert.equal(record.projection?.length, 32);
+      assert.equal(record.projection_seed, reference.projection.seed);
+      assert.ok(record.image && record.image.width > 0 && record.image.sharpness >= 0);
+    }
+  });
+
+  it('should flag no drift in the ordinary window and drift in the darkened, blurred one', () => {
+    assert.equal(report.windows.length, 2);
+    const [first, second] = report.windows;
+    assert.deepEqual(
+      first!.tests.filter((t) => t.drift).map((t) => t.name),
+      [],
+      JSON.stringify(first!.tests),
+    );
+    const flagged = second!.tests.filter((t) => t.drift).map((t) => t.name);
+    assert.ok(flagged.includes('embedding_mmd'), `flagged: ${flagged}`);
+    assert.ok(
+      flagged.includes('image_brightness_ks') && flagged.includes('image_sharpness_ks'),
+      `flagged: ${flagged}`,
+    );
+  });
+
+  it('should estimate a lower accuracy without labels once the photos are darkened and blurred', () => {
+    const [first, second] = report.windows;
+    assert.ok(
+      second!.accuracy_estimate.estimate < first!.accuracy_estimate.estimate - 0.03,
+      `${first!.accuracy_estimate.estimate} → ${second!.accuracy_estimate.estimate}`,
+    );
+    assert.ok(second!.accuracy_estimate.high < reference.expected_accuracy);
+  });
+
+  it('should print the same windows from the monitor report command in the issue JSON shape', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        projectPath('dist', 'src', 'cli', 'main.js'),
+        'monitor',
+        'report',
+        '--data-dir',
+        h.dir,
+        '--database-url',
+        join(h.dir, 'app.db'),
+        '--window',
+        '60',
+        '--json',
+      ],
+      { env: process.env },
+    );
+    const printed = JSON.parse(stdout) as MonitorReport;
+    assert.equal(printed.windows.length, 2);
+    for (const window of printed.windows) {
+      assert.deepEqual(Object.keys(window).slice(0, 4), ['start', 'end', 'n', 'tests']);
+      for (const test of window.tests)
+        assert.deepEqual(Object.keys(test), ['name', 'statistic', 'p_value', 'effect', 'drift']);
+    }
+    assert.deepEqual(
+      printed.windows.map((w) => w.tests.some((t) => t.drift)),
+      [false, true],
+    );
+  });
+});

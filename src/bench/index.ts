@@ -2,6 +2,7 @@ export * from './bench-result.js';
 export * from './capacity.js';
 export * from './cost-model.js';
 export * from './errors.js';
+export * from './floor.js';
 export * from './load-generator.js';
 export * from './offline.js';
 export * from './open-loop.js';

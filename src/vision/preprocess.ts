@@ -74,16 +74,30 @@ export async function inspectImage(
   return { width, height, format };
 }
 
+/** A decoded, oriented, cropped and resized photo: `size`² interleaved RGB bytes (HWC), as sharp hands them. */
+export interface PreprocessedPixels {
+  readonly pixels: Uint8Array;
+  /** Width and height after EXIF orientation, before cropping. */
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface DecodeOptions {
+  readonly view?: ImageView;
+  readonly limits?: DecodeLimits;
+  readonly shrinkOnLoad?: boolean;
+}
+
 /**
- * Decodes JPEG/PNG/WebP bytes into a normalised float32 CHW tensor of `spec.size`², applying EXIF
- * orientation and dropping alpha (composited on white). Without a view it takes the centre crop, resizing
- * first so that libjpeg can shrink on load, which keeps 12-megapixel photos cheap.
+ * Decodes JPEG/PNG/WebP bytes into `spec.size`² RGB bytes (HWC), applying EXIF orientation and dropping
+ * alpha (composited on white). Without a view it takes the centre crop, resizing first so that libjpeg can
+ * shrink on load, which keeps 12-megapixel photos cheap.
  */
-export async function imageToTensor(
+export async function imageToPixels(
   bytes: Uint8Array,
   spec: PreprocessSpec,
-  options: TensorTarget & { view?: ImageView; limits?: DecodeLimits; shrinkOnLoad?: boolean } = {},
-): Promise<PreprocessedImage> {
+  options: DecodeOptions = {},
+): Promise<PreprocessedPixels> {
   const limits = options.limits ?? defaultDecodeLimits;
   const { width, height } = await inspectImage(bytes, limits);
   let pipeline =
@@ -108,17 +122,25 @@ export async function imageToTensor(
       height: plan.size,
     });
   }
-  let pixels: Buffer;
   try {
     const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || info.width !== spec.size || info.height !== spec.size)
       throw new Error(`bug: decoded ${info.width}x${info.height}x${info.channels}, wanted ${spec.size}² RGB`);
-    pixels = data;
+    return { pixels: data, width, height };
   } catch (cause) {
     if (cause instanceof ImageError) throw cause;
     if (cause instanceof Error && cause.message.startsWith('bug:')) throw cause;
     throw new CorruptImageError(errorMessage(cause), cause);
   }
+}
+
+/** {@link imageToPixels}, then normalised into a float32 CHW tensor (training, evaluation, float models). */
+export async function imageToTensor(
+  bytes: Uint8Array,
+  spec: PreprocessSpec,
+  options: TensorTarget & DecodeOptions = {},
+): Promise<PreprocessedImage> {
+  const { pixels, width, height } = await imageToPixels(bytes, spec, options);
   const out = options.out ?? new Float32Array(tensorLength(spec));
   writeNormalisedChw(pixels, spec, out, options.offset ?? 0);
   return { tensor: out, width, height };

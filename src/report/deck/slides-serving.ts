@@ -50,11 +50,12 @@ export function floorSlide(source: ResultsSource): Slide {
   const file = 'results/floor.json';
   const has = source.has(file);
   const stages = has ? source.raw(file, 'stages') : undefined;
-  const floorRps = has ? source.figure(file, 'floor.photos_per_s', 'floor photos/s') : undefined;
+  const floorRps = has ? source.figure(file, 'photos_per_second', 'floor photos/s') : undefined;
+  const cpuMs = has ? source.figure(file, 'cpu_ms_per_photo', 'floor CPU ms per photo') : undefined;
   const bars = Array.isArray(stages)
-    ? stages.map((s: { name: string }, i: number) => ({
-        label: s.name,
-        value: source.figure(file, `stages.${i}.ms_per_photo`, `floor stage ${s.name} ms`) ?? 0,
+    ? stages.map((s: { stage: string }, i: number) => ({
+        label: s.stage,
+        value: source.figure(file, `stages.${i}.ms`, `floor stage ${s.stage} ms`) ?? 0,
         color: '#56B4E9',
       }))
     : [];
@@ -67,7 +68,7 @@ export function floorSlide(source: ResultsSource): Slide {
   const body = has
     ? `<div class="cols wide-left"><div class="box">${barChartSvg({ bars, axisLabel: 'CPU time per photo (ms)', better: 'lower', width: 640, format: (v) => v.toFixed(2) })}</div><div class="box">${bullets(
         [
-          `The floor: what decoding and the model cost alone, ${perSecond(floorRps)} on this machine.`,
+          `The floor: what decoding and the model cost alone, ${cpuMs?.toFixed(1) ?? '–'} ms of CPU per photo, so at most ${perSecond(floorRps)} on this machine.`,
           `Latency-first reaches ${percent(share, 0)} of the floor under load.`,
           peerRatio
             ? `A tuned Python service on the same network serves ${peerRatio.toFixed(1)}× fewer photos per second.`
@@ -84,6 +85,7 @@ export function floorSlide(source: ResultsSource): Slide {
     notes: [
       'Each stage is measured alone on the same photos: reading the header, decoding, resizing, the network itself, and the small food head.',
       'The tuned peer is what a team would deploy otherwise: a Python service with PyTorch serving the same network, given the same client and photos.',
+      'The floor and the serving benchmark come from separate runs on a shared machine; compare them in one quiet run before quoting the share.',
     ],
   };
 }

@@ -53,7 +53,9 @@ export function admitBeforeBody(context: ServerContext) {
       reply.raw.once('finish', () => {
         if (request.raw.complete) return;
         setTimeout(() => {
-          if (!request.raw.complete) request.raw.socket?.destroy();
+          // Fastify's inject() hands a socket stand-in without destroy(): nothing to cut there.
+          const socket = request.raw.socket as { destroy?: () => void } | null;
+          if (!request.raw.complete && typeof socket?.destroy === 'function') socket.destroy();
         }, 1000).unref();
       });
       throw error;

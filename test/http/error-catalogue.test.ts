@@ -12,6 +12,7 @@ import { deployErrorCodes } from '../../src/deploy/index.js';
 import { httpErrorCodes, installErrorHandler } from '../../src/http/index.js';
 import { inferenceErrorCodes } from '../../src/inference/index.js';
 import { modelErrorCodes } from '../../src/models/index.js';
+import { monitoringErrorCodes } from '../../src/monitoring/index.js';
 import { projectPath, recipeErrorCodes } from '../../src/recipes/index.js';
 import { deckErrorCodes } from '../../src/report/deck/index.js';
 import { serverErrorCodes } from '../../src/server/index.js';
@@ -29,6 +30,7 @@ const catalogues: Record<string, ErrorCatalogue> = {
   http: httpErrorCodes,
   inference: inferenceErrorCodes,
   models: modelErrorCodes,
+  monitoring: monitoringErrorCodes,
   recipes: recipeErrorCodes,
   server: serverErrorCodes,
   study: studyErrorCodes,

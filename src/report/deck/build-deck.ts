@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { deckHtml } from './deck-html.js';
 import { DeckError } from './errors.js';
 import { findChromium, type OverflowFinding, printDeck } from './print-deck.js';
@@ -98,10 +98,10 @@ export async function buildDeck(options: DeckOptions): Promise<DeckSidecar> {
   writeFileSync(options.outFile, pdf);
   const sidecar: DeckSidecar = {
     schema: 'gourmetgram.deck/1',
-    pdf: options.outFile,
+    pdf: relative(options.projectDir, options.outFile),
     created: now.toISOString(),
     commit,
-    results_dir: options.resultsDir,
+    results_dir: relative(options.projectDir, options.resultsDir) || '.',
     slides: slides.map((s, i) => ({ number: i + 1, title: s.title, notes: s.notes.length })),
     figures: source.figures,
     missing: source.missing,

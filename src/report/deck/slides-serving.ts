@@ -79,7 +79,7 @@ export function floorSlide(source: ResultsSource): Slide {
   return {
     title: 'Where the time goes',
     headline: share
-      ? `The server spends little above the machine's floor: ${percent(share, 0)} of what decode and model alone allow.`
+      ? `Latency-first's sustained throughput is ${percent(share, 0)} of the floor (what decode and model alone allow), from two runs on a busy machine: a same-run comparison comes next.`
       : 'The floor is what decoding and the model cost alone; everything above it is ours to remove.',
     body,
     notes: [

@@ -102,6 +102,8 @@ describe('the upload page in Chromium', () => {
     await page.goto(`${base}/`);
     await page.fill('input[name="caption"]', 'Sunday noodles');
     await page.setInputFiles('input[name="photo"]', await photoFile(20, 'dinner.jpg'));
+    // The preview appears once the browser has read the file: wait for it rather than racing it.
+    await page.locator('img.upload-preview').waitFor({ state: 'visible', timeout: 10_000 });
     assert.ok(await page.locator('img.upload-preview').isVisible(), 'the chosen photo is previewed');
     await page.locator('.edge-guess strong').waitFor({ timeout: 60_000 });
     const edgeText = (await page.locator('.edge-guess').textContent()) ?? '';

@@ -1,10 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { applyConnectionCap, fastifyLimitOptions, installErrorHandler } from '../http/index.js';
-import { asLogDatabase, ProjectionRegistry, prunePredictionLog } from '../monitoring/index.js';
+import {
+  appendPrediction,
+  asLogDatabase,
+  edgeGuessRecord,
+  ProjectionRegistry,
+  prunePredictionLog,
+} from '../monitoring/index.js';
 import { defaultDecodeLimits } from '../vision/index.js';
 import { AppContext, type AppOptions, appDefaults, wantsJson } from './app-context.js';
-import { edgeRoutes, loadEdgeAssets, logEdgeGuess, webModuleRoutes } from './edge/index.js';
+import {
+  type EdgeGuessSink,
+  edgeRoutes,
+  loadEdgeAssets,
+  logEdgeGuess,
+  webModuleRoutes,
+} from './edge/index.js';
 import { isDatabaseUnavailable, toAppError } from './error-mapping.js';
 import { defaultImageSizes } from './photo-image.js';
 import { PhotoRepository } from './photo-repository.js';
@@ -83,7 +95,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(edgeRoutes, {
       context,
       assets: await loadEdgeAssets(options.edgeModel),
-      onGuess: options.onEdgeGuess ?? logEdgeGuess,
+      onGuess:
+        options.onEdgeGuess ?? logAndStoreEdgeGuess(options.database, options.now ?? (() => new Date())),
     });
   await app.register(pageRoutes, { context });
   await app.register(uploadRoutes, { context });
@@ -119,6 +132,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   );
   return app;
+}
+
+/** The default edge sink: a log line, and a prediction-log row beside the server's answer for the photo. */
+function logAndStoreEdgeGuess(database: AppOptions['database'], now: () => Date): EdgeGuessSink {
+  return async (guess, request) => {
+    await logEdgeGuess(guess, request);
+    await appendPrediction(asLogDatabase(database.db), edgeGuessRecord({ ...guess, time: now() }));
+  };
 }
 
 /** Retention of the prediction log: enforced when the app is ready, then hourly. */

@@ -18,7 +18,7 @@ GOURMETGRAM_INFERENCE_MODEL, GOURMETGRAM_S3_ENDPOINT, GOURMETGRAM_S3_BUCKET, GOU
 GOURMETGRAM_S3_SECRET_KEY, GOURMETGRAM_S3_REGION (photos in that bucket, not <data-dir>/blobs),
 GOURMETGRAM_ADMIN_TOKEN (enables admin actions), GOURMETGRAM_APP_SECRET (CSRF key shared by replicas),
 GOURMETGRAM_TRUST_PROXY, GOURMETGRAM_SECURE_COOKIES, GOURMETGRAM_CORRECTION_QUORUM, GOURMETGRAM_UPLOADS_PER_MINUTE,
-GOURMETGRAM_MAX_CONNECTIONS, GOURMETGRAM_REQUEST_TIMEOUT_S.`;
+GOURMETGRAM_MAX_CONNECTIONS, GOURMETGRAM_REQUEST_TIMEOUT_S, GOURMETGRAM_LOG_RETENTION_DAYS.`;
 
 const options = {
   port: { type: 'string' },
@@ -107,6 +107,7 @@ async function app(values: VerbValues<typeof options>, env: Environment): Promis
     correctionQuorum,
     uploadsPerMinute,
     limits,
+    logRetentionDays: env.logRetentionDays,
   };
   process.stderr.write(
     `${JSON.stringify({
@@ -127,6 +128,7 @@ async function app(values: VerbValues<typeof options>, env: Environment): Promis
       uploads_per_minute: uploadsPerMinute,
       corrections_per_minute: appDefaults.correctionsPerMinute,
       http_limits: limits,
+      log_retention_days: env.logRetentionDays,
     })}\n`,
   );
   const running = await startApp(config);

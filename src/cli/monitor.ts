@@ -16,6 +16,7 @@ import {
   monitorSettings,
   type PredictionRecord,
   projectionDims,
+  readCorrections,
   readJsonLinesLog,
   readPredictions,
   referencePath,
@@ -70,6 +71,7 @@ async function report(argv: string[], env: Environment): Promise<number> {
   const since = values.since ? new Date(values.since).toISOString() : undefined;
   const settings = monitorSettings(values.window ? { window: Number(values.window) } : {});
   let records: PredictionRecord[];
+  let corrections: Map<string, string> | undefined;
   if (logDir) records = await readJsonLinesLog(logDir, since);
   else {
     const database = await openDatabase({
@@ -77,6 +79,7 @@ async function report(argv: string[], env: Environment): Promise<number> {
     });
     try {
       records = await readPredictions(asLogDatabase(database.db), { since, role: 'serving' });
+      corrections = await readCorrections(asLogDatabase(database.db));
     } finally {
       await database.close();
     }
@@ -89,7 +92,7 @@ async function report(argv: string[], env: Environment): Promise<number> {
     return 0;
   }
   const ref = await loadReference(referencePath(values['heads-dir'] ?? join(headDir(head), '..'), head));
-  const result = monitorReport(records, ref, settings);
+  const result = monitorReport(records, ref, settings, corrections);
   process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
   return 0;
 }

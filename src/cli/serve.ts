@@ -5,9 +5,12 @@ import { storeOptions } from './store-options.js';
 import { defineVerb, numberFlag, portFlag, untilSignal, type VerbValues } from './verb.js';
 
 const usage = `usage: gourmetgram serve --recipe <file|name> [--port <p>] [--host <h>]
-                         [--model-repository <dir>] [--model-version <n>]
+                         [--model-repository <dir>] [--model-version <n>] [--log-dir <dir>]
 Serves the recipe's model over the Open Inference Protocol v2 and POST /predict.
-Environment: GOURMETGRAM_PORT, GOURMETGRAM_MODEL_REPOSITORY, GOURMETGRAM_ADMIN_TOKEN (enables model reload).`;
+--log-dir: log every classification there as JSON lines for \`gourmetgram monitor report --log-dir\`
+(rotated at 64 MiB, files older than GOURMETGRAM_LOG_RETENTION_DAYS deleted at start and hourly).
+Environment: GOURMETGRAM_PORT, GOURMETGRAM_MODEL_REPOSITORY, GOURMETGRAM_ADMIN_TOKEN (enables model reload),
+GOURMETGRAM_LOG_RETENTION_DAYS.`;
 
 const options = {
   recipe: { type: 'string' },
@@ -15,6 +18,7 @@ const options = {
   host: { type: 'string' },
   'model-repository': { type: 'string' },
   'model-version': { type: 'string' },
+  'log-dir': { type: 'string' },
 } as const;
 
 export const run = defineVerb({
@@ -42,6 +46,9 @@ async function serve(values: VerbValues<typeof options>, env: Environment): Prom
     model_repository: repository ?? null,
     model_version: pinnedVersion ?? 'newest',
     admin_reload: adminToken ? 'enabled' : 'disabled',
+    prediction_log: values['log-dir']
+      ? { dir: values['log-dir'], retention_days: env.logRetentionDays }
+      : 'off',
   };
   process.stderr.write(`${JSON.stringify({ msg: 'effective configuration', ...effective })}\n`);
   const server = await startServer({
@@ -53,6 +60,8 @@ async function serve(values: VerbValues<typeof options>, env: Environment): Prom
     pinnedVersion,
     adminToken,
     logger: { level: env.logLevel },
+    predictionLogDir: values['log-dir'],
+    logRetentionDays: env.logRetentionDays,
   });
   process.stderr.write(
     `gourmetgram serve: ready on ${server.url} (${Math.round(server.coldStartMs)} ms after process start)\n`,

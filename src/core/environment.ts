@@ -152,6 +152,12 @@ export const environmentVariables = {
     "the recipe's",
     'app',
   ),
+  GOURMETGRAM_LOG_RETENTION_DAYS: variable(
+    z.coerce.number().int().min(1).max(36_500).default(90),
+    "days the prediction log is kept (the app's table, the server's `--log-dir` files)",
+    '90',
+    'app, serve',
+  ),
   GOURMETGRAM_TEST_DATABASE_URL: variable(
     text,
     'PostgreSQL for the app tests (else SQLite only)',

@@ -21,11 +21,17 @@ export class Ddm {
   private minP = Number.POSITIVE_INFINITY;
   private minS = Number.POSITIVE_INFINITY;
   private current: DdmState = 'stable';
+  private last = 0;
 
   constructor(private readonly options: DdmOptions = ddmDefaults) {}
 
   get state(): DdmState {
     return this.current;
+  }
+
+  /** (p + s − p_min) / s_min at the last update: 1 at the stream's best, a warning at 2, drift at 3 (defaults). */
+  get level(): number {
+    return this.last;
   }
 
   get errorRate(): number {
@@ -44,6 +50,7 @@ export class Ddm {
       this.minP = p;
       this.minS = s;
     }
+    this.last = this.minS > 0 ? (p + s - this.minP) / this.minS : 0;
     if (p + s >= this.minP + this.options.driftLevel * this.minS) this.current = 'drift';
     else if (p + s >= this.minP + this.options.warningLevel * this.minS) this.current = 'warning';
     else this.current = 'stable';

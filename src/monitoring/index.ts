@@ -5,6 +5,7 @@ export { correctionRateTest } from './correction-rate.js';
 export { Ddm, type DdmState, ddmDefaults } from './ddm.js';
 export { domainClassifierTest } from './domain-classifier.js';
 export * from './errors.js';
+export { type FeedbackTest, feedbackTests } from './feedback-tests.js';
 export { heldOutHalf } from './held-out.js';
 export { type ImageStats, measureImage } from './image-stats.js';
 export { enforceRetention, JsonLinesPredictionLog, readJsonLinesLog } from './jsonl-prediction-log.js';
@@ -14,7 +15,13 @@ export { formatReport, type MonitorReport, monitorReport, type ReportWindow } fr
 export { holmAdjust } from './multiple-testing.js';
 export type { Observation } from './observation.js';
 export { type ObservedPhoto, observePhotos } from './observe-photos.js';
-export { type PredictionRecord, predictionRecord, toObservation } from './prediction-record.js';
+export {
+  type EdgeGuessInput,
+  edgeGuessRecord,
+  type PredictionRecord,
+  predictionRecord,
+  toObservation,
+} from './prediction-record.js';
 export { RandomProjection } from './projection.js';
 export { defaultProjectionSeed, ProjectionRegistry, projectionDims } from './projection-registry.js';
 export { loadReference, loadReferences, type Reference, referencePath, saveReference } from './reference.js';

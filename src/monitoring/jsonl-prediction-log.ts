@@ -24,20 +24,56 @@ export class JsonLinesPredictionLog {
   private pending: string[] = [];
   private writing: Promise<void> = Promise.resolve();
   private readonly now: () => Date;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private readonly measuring = new Set<Promise<void>>();
   failures = 0;
 
   constructor(private readonly options: JsonLinesLogOptions) {
     this.now = options.now ?? (() => new Date());
   }
 
-  append(record: PredictionRecord): void {
+  /** Queues a record; a promised one (image statistics still being measured) is written when it settles. */
+  append(record: PredictionRecord | Promise<PredictionRecord>): void {
+    if (record instanceof Promise) {
+      const settled = record.then(
+        (r) => this.append(r),
+        () => {
+          this.failures++;
+        },
+      );
+      this.measuring.add(settled);
+      void settled.finally(() => this.measuring.delete(settled));
+      return;
+    }
     this.pending.push(`${JSON.stringify(record)}\n`);
     if (this.pending.length === 1) this.writing = this.writing.then(() => this.flushPending());
   }
 
-  /** Resolves once everything appended so far is on disk. */
+  /** Resolves once everything appended so far (promised records included) is on disk. */
   async flush(): Promise<void> {
+    await Promise.all(this.measuring);
     await this.writing;
+  }
+
+  /**
+   * Enforces the retention now and then hourly: rotation alone would keep a quiet server's old files
+   * forever. Returns how many files the first pass deleted.
+   */
+  async startRetention(intervalMs = 3_600_000): Promise<number> {
+    const prune = () =>
+      enforceRetention(this.options.dir, this.options.retentionDays, this.now()).catch(() => {
+        this.failures++;
+        return 0;
+      });
+    clearInterval(this.retentionTimer);
+    this.retentionTimer = setInterval(prune, intervalMs).unref();
+    return prune();
+  }
+
+  /** Stops the retention timer and waits for pending writes. */
+  async close(): Promise<void> {
+    clearInterval(this.retentionTimer);
+    await this.flush();
   }
 
   private async flushPending(): Promise<void> {

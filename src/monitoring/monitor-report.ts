@@ -1,4 +1,5 @@
 import type { AccuracyEstimate } from './confidence.js';
+import { feedbackTests } from './feedback-tests.js';
 import { type PredictionRecord, toObservation } from './prediction-record.js';
 import type { Reference } from './reference.js';
 import type { MonitorSettings } from './settings.js';
@@ -28,12 +29,15 @@ export interface MonitorReport {
 
 /**
  * Cuts the serving predictions of the reference's model version into windows of `settings.window`
- * consecutive predictions (a trailing partial window is left for the next run) and tests each one.
+ * consecutive predictions (a trailing partial window is left for the next run) and tests each one; with
+ * `corrections` (photo id → first correction time; the app's database has them, a server's log does not) the
+ * concept-drift tests of the corrections join them.
  */
 export function monitorReport(
   records: readonly PredictionRecord[],
   reference: Reference,
   settings: MonitorSettings,
+  corrections?: ReadonlyMap<string, string>,
 ): MonitorReport {
   const serving = records.filter(
     (r) => r.role === 'serving' && r.model === reference.model && r.version === reference.version,
@@ -41,7 +45,10 @@ export function monitorReport(
   const windows: ReportWindow[] = [];
   for (let start = 0; start + settings.window <= serving.length; start += settings.window) {
     const rows = serving.slice(start, start + settings.window);
-    const analysis = analyseWindow(reference, rows.map(toObservation), settings);
+    const feedback = corrections
+      ? feedbackTests(serving, start, start + settings.window, corrections, reference.classes)
+      : [];
+    const analysis = analyseWindow(reference, rows.map(toObservation), settings, feedback);
     windows.push({
       start: rows[0]!.time,
       end: rows[rows.length - 1]!.time,

@@ -9,10 +9,13 @@ import type { RandomProjection } from './projection.js';
  */
 export interface PredictionRecord {
   readonly time: string;
-  /** Who classified: the web app or the inference server. */
-  readonly source: 'app' | 'server';
-  /** `serving` answers users; `shadow` is a candidate version answering beside it, never shown. */
-  readonly role: 'serving' | 'shadow';
+  /** Who classified: the web app, the inference server, or the visitor's browser (in-browser model). */
+  readonly source: 'app' | 'server' | 'browser';
+  /**
+   * `serving` answers users; `shadow` is a candidate version answering beside it, never shown; `edge` is what
+   * the browser guessed for a photo the server also classified (a client's claim: compared, never trusted).
+   */
+  readonly role: 'serving' | 'shadow' | 'edge';
   readonly photo_id: string | null;
   readonly model: string;
   readonly version: number;
@@ -68,5 +71,34 @@ export function toObservation(record: PredictionRecord): Observation {
     confidence: record.confidence,
     projection: record.projection,
     image: record.image,
+  };
+}
+
+export interface EdgeGuessInput {
+  readonly time: Date;
+  readonly photoId: string;
+  readonly model: string;
+  readonly version: number;
+  readonly category: string;
+  readonly confidence: number;
+  readonly elapsedMs: number;
+}
+
+/** The log record of a browser's guess, kept beside the server's `serving` row of the same photo. */
+export function edgeGuessRecord(guess: EdgeGuessInput): PredictionRecord {
+  return {
+    time: guess.time.toISOString(),
+    source: 'browser',
+    role: 'edge',
+    photo_id: guess.photoId,
+    model: guess.model,
+    version: guess.version,
+    category: guess.category,
+    confidence: guess.confidence,
+    probabilities: null,
+    latency_ms: Math.round(guess.elapsedMs * 100) / 100,
+    image: null,
+    projection: null,
+    projection_seed: null,
   };
 }

@@ -2,6 +2,7 @@ import { seededRandom } from '../vision/index.js';
 import { classMixTest, psi } from './class-mix.js';
 import { type AccuracyEstimate, estimateAccuracy, meanShiftTest } from './confidence.js';
 import { domainClassifierTest } from './domain-classifier.js';
+import type { FeedbackTest } from './feedback-tests.js';
 import { ksPerDimension, ksTest } from './ks.js';
 import { mmdTest } from './mmd.js';
 import type { Observation } from './observation.js';
@@ -34,6 +35,7 @@ export function analyseWindow(
   reference: Reference,
   window: readonly Observation[],
   settings: MonitorSettings,
+  feedback: readonly FeedbackTest[] = [],
 ): WindowAnalysis {
   const referenceRows = referenceObservations(reference);
   const raw: RawTest[] = [];
@@ -106,15 +108,27 @@ export function analyseWindow(
     p_value: drop.pValue,
     effect: referenceAccuracy - accuracy.estimate,
   });
-  const level = settings.alpha / raw.length;
-  const tests = raw.map(
-    (t): TestResult => ({
-      name: t.name,
-      statistic: t.statistic,
-      p_value: t.p_value,
-      effect: t.effect,
-      drift: t.p_value < level && Math.abs(t.effect) >= (t.minEffect ?? 0),
-    }),
-  );
+  // Feedback tests with a p-value join the family; DDM (no p-value) keeps its own rule.
+  const level = settings.alpha / (raw.length + feedback.filter((t) => t.p_value !== null).length);
+  const tests = [
+    ...raw.map(
+      (t): TestResult => ({
+        name: t.name,
+        statistic: t.statistic,
+        p_value: t.p_value,
+        effect: t.effect,
+        drift: t.p_value < level && Math.abs(t.effect) >= (t.minEffect ?? 0),
+      }),
+    ),
+    ...feedback.map(
+      (t): TestResult => ({
+        name: t.name,
+        statistic: t.statistic,
+        p_value: t.p_value,
+        effect: t.effect,
+        drift: t.verdict ?? (t.p_value !== null && t.p_value < level),
+      }),
+    ),
+  ];
   return { tests, accuracy, referenceAccuracy };
 }

@@ -90,8 +90,12 @@ export async function buildServer(options: ServerOptions): Promise<InferenceServ
   await app.register(oipRoutes(context));
   await app.register(predictRoute(context));
   await app.register(adminRoutes(context));
+  app.addHook('onReady', async () => {
+    const removed = await options.predictionLog?.log.startRetention();
+    if (removed) app.log.info({ removed }, 'prediction log: files past retention deleted');
+  });
   app.addHook('onClose', async () => {
-    await options.predictionLog?.log.flush();
+    await options.predictionLog?.log.close();
   });
   return { app, metrics, state };
 }

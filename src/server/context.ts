@@ -111,8 +111,8 @@ function logPrediction(
   const time = new Date();
   const measured =
     input.kind === 'image' ? measureImage(input.bytes).catch(() => null) : Promise.resolve(null);
-  void measured.then((image) =>
-    target.log.append(
+  target.log.append(
+    measured.then((image) =>
       predictionRecord(prediction, {
         time,
         source: 'server',

@@ -130,5 +130,34 @@ describe('drift through the real app', {
       printed.windows.map((w) => w.tests.some((t) => t.drift)),
       [false, true],
     );
+    // The app's database holds the corrections stream: DDM in every window, the per-class test from the second.
+    assert.deepEqual(
+      printed.windows.map((w) => w.tests.filter((t) => t.name.startsWith('correction')).map((t) => t.name)),
+      [['corrections_ddm'], ['corrections_ddm', 'correction_rate']],
+    );
+  });
+
+  it('should start the report at --since and print a readable table without --json', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        projectPath('dist', 'src', 'cli', 'main.js'),
+        'monitor',
+        'report',
+        '--data-dir',
+        h.dir,
+        '--database-url',
+        join(h.dir, 'app.db'),
+        '--since',
+        records[60]!.time,
+        '--window',
+        '60',
+      ],
+      { env: process.env },
+    );
+    const blocks = stdout.split('\n\n');
+    assert.equal(blocks.length, 2, stdout);
+    assert.match(blocks[1]!, /DRIFT: .*embedding_mmd/);
+    assert.match(blocks[1]!, /corrections_ddm +[0-9.]+ +- /);
   });
 });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { readJsonLinesLog } from '../../src/monitoring/index.js';
 import { projectPath } from '../../src/recipes/index.js';
 import { publishVersion } from '../../src/server/index.js';
 import { colourPhoto, writeTinyModel } from './tiny-model.js';
@@ -54,10 +55,17 @@ describe('gourmetgram serve', () => {
     }
   });
 
-  it('should print its configuration, get ready, and drain in-flight requests on SIGTERM', async () => {
+  it('should print its configuration, get ready, log predictions, and drain in-flight requests on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gg-serve-'));
     await writeFile(join(dir, 'tiny.yaml'), recipeYaml);
     await publishVersion(join(dir, 'repo'), await writeTinyModel());
+    // A log file last written 40 days ago: past the 30-day retention, deleted when the server starts.
+    const logDir = join(dir, 'predictions');
+    await mkdir(logDir);
+    const stale = join(logDir, 'predictions-2020-01-01T00-00-00-000Z.jsonl');
+    await writeFile(stale, '{}\n');
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    await utimes(stale, old, old);
     const child = spawn(
       process.execPath,
       [
@@ -71,8 +79,13 @@ describe('gourmetgram serve', () => {
         '127.0.0.1',
         '--model-repository',
         join(dir, 'repo'),
+        '--log-dir',
+        logDir,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, GOURMETGRAM_LOG_RETENTION_DAYS: '30' },
+      },
     );
     let stdout = '';
     let stderr = '';
@@ -89,6 +102,7 @@ describe('gourmetgram serve', () => {
       void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
     });
     assert.match(stderr, /effective configuration.*"max_queue_delay_ms":400/);
+    assert.match(stderr, /"prediction_log":\{"dir":"[^"]+","retention_days":30\}/);
     const red = await colourPhoto('red');
     const inFlight = Array.from({ length: 3 }, () =>
       fetch(`${url}/predict`, { method: 'POST', body: red, headers: { 'content-type': 'image/jpeg' } }),
@@ -106,5 +120,15 @@ describe('gourmetgram serve', () => {
     assert.equal(await exited, 0, stderr);
     assert.match(stdout, /"msg":"draining"/);
     await assert.rejects(fetch(`${url}/v2/health/live`), 'the port is closed after the drain');
+    const files = await readdir(logDir);
+    assert.ok(!files.includes('predictions-2020-01-01T00-00-00-000Z.jsonl'), `${files}`);
+    const records = await readJsonLinesLog(logDir);
+    assert.equal(records.length, 3, 'the drain flushes every logged prediction');
+    for (const record of records) {
+      assert.equal(record.source, 'server');
+      assert.equal(record.category, 'Bread');
+      assert.equal(record.probabilities?.length, 11);
+      assert.ok(record.image && record.image.width > 0);
+    }
   });
 });

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { LocalClassifier } from '../../src/inference/index.js';
+import { headDir } from '../../src/models/index.js';
+import {
+  asLogDatabase,
+  loadReference,
+  type PredictionRecord,
+  type Reference,
+  readPredictions,
+  referencePath,
+} from '../../src/monitoring/index.js';
+import { createTestClassifier, foodPhoto } from '../app/fixtures.js';
+import { type Harness, startHarness, upload, type Visitor, visit } from '../app/harness.js';
+
+/** The monitoring the app does around its uploads: the real model, the real database, inject() requests. */
+describe('monitoring in the app', () => {
+  let h: Harness;
+  let classifier: LocalClassifier;
+  let reference: Reference;
+  let visitor: Visitor;
+  let photoIds: string[];
+
+  before(async () => {
+    classifier = await createTestClassifier();
+    reference = await loadReference(referencePath(join(headDir('food11-latency'), '..'), 'food11-latency'));
+    h = await startHarness(classifier, {
+      references: [reference],
+      uploadsPerMinute: 100_000,
+      edgeModel: classifier.model,
+    });
+    visitor = await visit(h.app);
+    photoIds = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await upload(h.app, visitor, await foodPhoto(i), { json: true });
+      assert.equal(response.statusCode, 201, response.body);
+      photoIds.push((response.json() as { id: string }).id);
+    }
+  });
+
+  after(async () => {
+    await h?.close();
+    await classifier?.close();
+  });
+
+  it("should log the browser's guess beside the server's answer for the same photo", async () => {
+    const [serving] = (await readPredictions(asLogDatabase(h.database.db), { role: 'serving' })).filter(
+      (r) => r.photo_id === photoIds[0],
+    );
+    assert.ok(serving);
+    const other = reference.classes.find((c) => c !== serving.category)!;
+    const response = await h.app.inject({
+      method: 'POST',
+      url: `/photos/${photoIds[0]}/edge-guess`,
+      headers: { cookie: visitor.cookie, 'x-csrf-token': visitor.csrf, 'content-type': 'application/json' },
+      payload: { category: other, confidence: 0.61, elapsed_ms: 84.5, model: serving.model, version: 3 },
+    });
+    assert.equal(response.statusCode, 204, response.body);
+    const edge = (await readPredictions(asLogDatabase(h.database.db))).filter(
+      (r: PredictionRecord) => r.role === 'edge',
+    );
+    assert.equal(edge.length, 1);
+    assert.deepEqual(
+      { ...edge[0], time: undefined },
+      {
+        time: undefined,
+        source: 'browser',
+        role: 'edge',
+        photo_id: photoIds[0],
+        model: serving.model,
+        version: 3,
+        category: other,
+        confidence: 0.61,
+        probabilities: null,
+        latency_ms: 84.5,
+        image: null,
+        projection: null,
+        projection_seed: null,
+      },
+    );
+    const servingOnly = await readPredictions(asLogDatabase(h.database.db), { role: 'serving' });
+    assert.equal(servingOnly.length, 4, 'the guess never counts as a serving prediction');
+  });
+});

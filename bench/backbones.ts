@@ -4,10 +4,12 @@
  * figures and ratios to the zoo MobileNetV2 and writes results/backbones/bench.json. Figures, not assertions:
  * the machine is shared and noisy, so each figure is a median over runs.
  */
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTestPhotos } from '../src/bench/serve-process.js';
+import { projectPath } from '../src/core/index.js';
 import {
   createOnnxSession,
   encodeModel,
@@ -16,7 +18,6 @@ import {
   preprocessFor,
   resolveEmbeddingModel,
 } from '../src/models/index.js';
-import { projectPath } from '../src/recipes/index.js';
 import { imageToTensor } from '../src/vision/index.js';
 
 const { values } = parseArgs({

@@ -6,17 +6,20 @@
  * 12-MP upscales (where the server's JPEG decoder shrinks on load). Writes results/<recipe>/edge.json. Figures,
  * not assertions: the machine is shared and noisy.
  */
+
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { encodedBodies } from '../src/app/edge/edge-assets.js';
 import { loadEdgeAssets } from '../src/app/edge/index.js';
 import { buildApp, FolderBlobStore, openDatabase } from '../src/app/index.js';
 import { loadTestPhotos } from '../src/bench/serve-process.js';
+import { projectPath } from '../src/core/index.js';
 import { createClassifier } from '../src/inference/index.js';
-import { loadRecipe, projectPath } from '../src/recipes/index.js';
+import { loadRecipe } from '../src/recipes/index.js';
+import { launchChromium } from '../src/report/index.js';
 import { upscale12mp } from './twelve-megapixel.js';
 
 const { values } = parseArgs({
@@ -43,18 +46,7 @@ const app = await buildApp({
   edgeModel: classifier.model,
 });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
-const browser = await chromium.launch({
-  executablePath: env.GOURMETGRAM_CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium(env.GOURMETGRAM_CHROMIUM);
 
 interface PageGuess {
   readonly top: { category: string; confidence: number }[];

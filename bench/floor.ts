@@ -5,11 +5,13 @@
  * imply: CPU per photo, photos/s on every core, a lone photo's latency. Writes results/floor.json, which
  * `gourmetgram bench` and `bench:serve` print their figures against.
  */
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { measureFloor } from '../src/bench/floor.js';
 import { loadTestPhotos } from '../src/bench/serve-process.js';
-import { loadRecipe, projectPath } from '../src/recipes/index.js';
+import { projectPath } from '../src/core/index.js';
+import { loadRecipe } from '../src/recipes/index.js';
 
 const { values } = parseArgs({
   options: {

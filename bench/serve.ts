@@ -16,8 +16,8 @@ import {
   type ServeProcess,
   startServeProcess,
 } from '../src/bench/serve-process.js';
-import { readEnvironment } from '../src/core/index.js';
-import { loadRecipe, projectPath } from '../src/recipes/index.js';
+import { projectPath, readEnvironment } from '../src/core/index.js';
+import { loadRecipe } from '../src/recipes/index.js';
 import { upscale12mp } from './twelve-megapixel.js';
 
 const { values } = parseArgs({

@@ -4,11 +4,13 @@
  * answers by status, recovery time, peak RSS, litter. Writes results/soak.json; exits 1 when a scenario's
  * check fails. `--dist` runs an older build (a scratch worktree's) for a before/after comparison.
  */
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareServeRepository } from '../src/bench/index.js';
-import { loadRecipe, projectPath } from '../src/recipes/index.js';
+import { projectPath } from '../src/core/index.js';
+import { loadRecipe } from '../src/recipes/index.js';
 import { type SoakRow, soakScenarios } from './soak/registry.js';
 import './soak/app-scenarios.js';
 import './soak/server-scenarios.js';

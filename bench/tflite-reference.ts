@@ -4,11 +4,13 @@
  * input: the pooled embedding and the 1001-way logits, both dequantised. Prints and writes
  * results/tflite/reference.json. Figures, not assertions (the converter's test holds the tolerance).
  */
+
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTestPhotos } from '../src/bench/serve-process.js';
+import { projectPath } from '../src/core/index.js';
 import {
   createOnnxSession,
   encodeModel,
@@ -20,7 +22,6 @@ import {
   resolveEmbeddingModel,
   tfliteConverterVersion,
 } from '../src/models/index.js';
-import { projectPath } from '../src/recipes/index.js';
 import { imageToTensor } from '../src/vision/index.js';
 import { agreement, quantiseNchwToNhwc, retargetOutput, TfliteInterpreter } from './tflite-interpreter.js';
 

@@ -1,3 +1,4 @@
+import { escapeMarkup } from '../report/index.js';
 /**
  * Server-side HTML with escaping by default: every value interpolated into {@link html} is escaped unless it is
  * itself the result of {@link html} (or {@link raw}), so a hostile caption can never become markup.
@@ -14,24 +15,11 @@ export class SafeHtml {
 
 export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
 
-const entities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => entities[c]!);
-}
-
 function render(value: HtmlValue): string {
   if (value instanceof SafeHtml) return value.value;
   if (value === null || value === undefined || value === false) return '';
   if (Array.isArray(value)) return value.map(render).join('');
-  return escapeHtml(String(value));
+  return escapeMarkup(String(value));
 }
 
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {

@@ -6,7 +6,7 @@ export { correctionsCsv, exportCorrectionsFolder } from './corrections-export.js
 export { type DatabaseHandle, type DatabaseOptions, openDatabase } from './database.js';
 export { isDatabaseUnavailable, isStorageFull, toAppError } from './error-mapping.js';
 export * from './errors.js';
-export { escapeHtml, html, raw, SafeHtml } from './html.js';
+export { html, raw, SafeHtml } from './html.js';
 export { type Correction, type Page, type Photo, PhotoRepository } from './photo-repository.js';
 export { PhotoService } from './photo-service.js';
 export { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';

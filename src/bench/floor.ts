@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
+import { projectPath } from '../core/index.js';
 import {
   buildEmbeddingModel,
   createOnnxSession,
@@ -14,7 +15,7 @@ import {
   preparePackagedModel,
   resolveBackbone,
 } from '../models/index.js';
-import { projectPath, type Recipe } from '../recipes/index.js';
+import type { Recipe } from '../recipes/index.js';
 import { imageToPixels, inspectImage, writeNormalisedChw } from '../vision/index.js';
 import { BenchError } from './errors.js';
 import { generateLoad, type LoadItem } from './load-generator.js';

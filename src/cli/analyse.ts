@@ -1,14 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Split } from '../data/index.js';
-import {
-  defaultSliceThresholds,
-  type ExampleOutcome,
-  renderErrorAnalysisHtml,
-  runErrorAnalysis,
-} from '../evaluation/index.js';
+import { defaultSliceThresholds, type ExampleOutcome, runErrorAnalysis } from '../evaluation/index.js';
 import { loadRecipe } from '../recipes/index.js';
-import { renderContactSheet } from '../report/contact-sheet.js';
+import { renderContactSheet, renderErrorAnalysisHtml } from '../report/index.js';
 import { UsageError } from './errors.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom } from './store-options.js';

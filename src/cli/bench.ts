@@ -7,8 +7,8 @@ import {
   formatSummary,
   summariseResults,
 } from '../bench/index.js';
-import type { Environment } from '../core/index.js';
-import { loadRecipe, projectPath, shippedRecipes } from '../recipes/index.js';
+import { type Environment, projectPath } from '../core/index.js';
+import { loadRecipe, shippedRecipes } from '../recipes/index.js';
 import { UsageError } from './errors.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { projectPath } from '../core/index.js';
 import {
   compareCosts,
   costChartSvg,
@@ -9,7 +10,7 @@ import {
   readLoadTrace,
   traceSeries,
 } from '../deploy/index.js';
-import { loadRecipe, projectPath } from '../recipes/index.js';
+import { loadRecipe } from '../recipes/index.js';
 import { UsageError } from './errors.js';
 import { defineVerb, numberFlag, type VerbValues } from './verb.js';
 

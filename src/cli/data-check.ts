@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Environment } from '../core/index.js';
-import { defaultDataCheckOptions, renderDataCheckHtml, runDataCheck } from '../data/index.js';
-import { renderContactSheet } from '../report/contact-sheet.js';
+import { defaultDataCheckOptions, runDataCheck } from '../data/index.js';
+import { renderContactSheet, renderDataCheckHtml } from '../report/index.js';
 import { UsageError } from './errors.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom } from './store-options.js';

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Environment } from '../core/index.js';
+import { type Environment, projectPath } from '../core/index.js';
 import type { Split } from '../data/index.js';
 import { evaluateRecipe, leaveSourceOut } from '../pipeline/index.js';
-import { loadRecipe, projectPath } from '../recipes/index.js';
-import { confusionMatrixSvg } from '../report/confusion-matrix-svg.js';
+import { loadRecipe } from '../recipes/index.js';
+import { confusionMatrixSvg } from '../report/index.js';
 import { UsageError } from './errors.js';
 import { leaveSourceOutTable, splitTable } from './eval-tables.js';
 import { progressReporter, stageProgress } from './progress.js';

@@ -4,8 +4,7 @@
  * Exit codes: 0 done, 1 failed, 2 a mistake in the flags (printed with the verb's usage) or the environment.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigurationError, readEnvironment } from '../core/index.js';
-import { projectPath } from '../recipes/index.js';
+import { ConfigurationError, projectPath, readEnvironment } from '../core/index.js';
 import { UsageError } from './errors.js';
 import type { VerbRunner } from './verb.js';
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Environment } from '../core/index.js';
+import { type Environment, projectPath } from '../core/index.js';
 import { itemsOf, readDataset } from '../data/index.js';
 import { createClassifier } from '../inference/index.js';
 import { EmbeddingCache, headDir, preparePackagedModel } from '../models/index.js';
@@ -17,8 +17,8 @@ import {
   shiftPhoto,
   validateDetectors,
 } from '../monitoring/index.js';
-import { loadRecipe, projectPath } from '../recipes/index.js';
-import { lineChartSvg, stackSvg } from '../report/line-chart-svg.js';
+import { loadRecipe } from '../recipes/index.js';
+import { lineChartSvg, stackSvg } from '../report/index.js';
 import { batchRecipe } from './monitor.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';

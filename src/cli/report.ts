@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import type { Environment } from '../core/index.js';
-import { projectPath } from '../recipes/index.js';
-import { buildDeck } from '../report/deck/index.js';
+import { type Environment, projectPath } from '../core/index.js';
+import { buildDeck } from '../report/index.js';
 import { defineVerb, type VerbValues } from './verb.js';
 
 const usage = `usage: gourmetgram report [--results <dir>] [--out <file.pdf>]

@@ -1,5 +1,4 @@
-import type { Environment } from '../core/index.js';
-import { projectPath } from '../recipes/index.js';
+import { type Environment, projectPath } from '../core/index.js';
 import { runStudy } from '../study/index.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';

@@ -12,3 +12,5 @@ export {
   readEnvironment,
 } from './environment.js';
 export { CoreError, coreErrorCodes } from './errors.js';
+export { projectPath, projectRoot } from './project-paths.js';
+export { normal, type Random, seededRandom, shuffle } from './random.js';

@@ -7,7 +7,7 @@ import {
   simulatePolicy,
 } from '../bench/cost-model.js';
 import type { Recipe } from '../recipes/index.js';
-import { binnedSeries, lineChartSvg, stackSvg } from '../report/line-chart-svg.js';
+import { binnedSeries, lineChartSvg, stackSvg } from '../report/index.js';
 import type { CapacityFigures } from './capacity-figures.js';
 import { RecipeSectionMissingError } from './errors.js';
 import { cpuCores, memoryGiB } from './kubernetes-manifests.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { projectPath } from '../recipes/index.js';
+import { projectPath } from '../core/index.js';
 import { TraceError } from './errors.js';
 import { dailyTrace, readLoadTrace, traceSeries } from './load-trace.js';
 

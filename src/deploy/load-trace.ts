@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { seededRandom } from '../vision/index.js';
+import { seededRandom } from '../core/index.js';
 import { TraceError } from './errors.js';
 
 /**

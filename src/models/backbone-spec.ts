@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { projectPath } from '../recipes/project-paths.js';
+import { projectPath } from '../core/index.js';
 import type { PreprocessSpec } from '../vision/index.js';
 import { ModelConfigError } from './errors.js';
 

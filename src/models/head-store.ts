@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { projectPath } from '../recipes/project-paths.js';
+import { projectPath } from '../core/index.js';
 import { ModelConfigError } from './errors.js';
 import { decodeModel, encodeModel, type ModelProto } from './onnx-graph.js';
 

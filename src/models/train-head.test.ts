@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normal, seededRandom } from '../vision/random.js';
+import { normal, seededRandom } from '../core/index.js';
 import {
   featureStatistics,
   foldStandardisation,

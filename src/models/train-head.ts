@@ -1,4 +1,4 @@
-import { normal, type Random, seededRandom, shuffle } from '../vision/random.js';
+import { normal, type Random, seededRandom, shuffle } from '../core/index.js';
 import { calibrate } from './calibration.js';
 import type { DenseLayer, HeadWeights } from './head-model.js';
 import {

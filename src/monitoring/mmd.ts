@@ -1,4 +1,4 @@
-import type { Random } from '../vision/index.js';
+import type { Random } from '../core/index.js';
 
 export interface MmdOptions {
   readonly permutations: number;

@@ -1,4 +1,4 @@
-import { normal, seededRandom } from '../vision/index.js';
+import { normal, seededRandom } from '../core/index.js';
 
 /**
  * A fixed Gaussian random projection (Johnson–Lindenstrauss): `inputWidth` → `dims`, entries N(0, 1/dims),

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { projectPath } from '../recipes/index.js';
+import { projectPath } from '../core/index.js';
 import { ReferenceInvalidError, ReferenceMissingError } from './errors.js';
 import type { Observation } from './observation.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normal, seededRandom } from '../vision/index.js';
+import { normal, seededRandom } from '../core/index.js';
 import { classMixTest, psi } from './class-mix.js';
 import { estimateAccuracy, meanShiftTest } from './confidence.js';
 import { correctionRateTest } from './correction-rate.js';

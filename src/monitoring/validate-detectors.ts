@@ -1,4 +1,4 @@
-import { seededRandom, shuffle } from '../vision/index.js';
+import { seededRandom, shuffle } from '../core/index.js';
 import type { Observation } from './observation.js';
 import type { Reference } from './reference.js';
 import type { MonitorSettings } from './settings.js';

@@ -1,4 +1,4 @@
-import { seededRandom } from '../vision/index.js';
+import { seededRandom } from '../core/index.js';
 import { classMixTest, psi } from './class-mix.js';
 import { type AccuracyEstimate, estimateAccuracy, meanShiftTest } from './confidence.js';
 import { domainClassifierTest } from './domain-classifier.js';

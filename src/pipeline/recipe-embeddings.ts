@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../core/index.js';
 import type { DatasetItem } from '../data/index.js';
 import {
   type BackboneUse,
@@ -19,7 +20,7 @@ import {
   readBackboneFiles,
 } from '../models/index.js';
 import type { ModelConfig } from '../recipes/index.js';
-import { randomView, seededRandom } from '../vision/index.js';
+import { randomView } from '../vision/index.js';
 
 export interface EmbeddedItems {
   /** Per item, one embedding per view (centre first), every backbone's concatenated; empty where unreadable. */

@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { projectPath } from '../core/index.js';
 import { RecipeError, UnknownRecipeError } from './errors.js';
-import { projectPath } from './project-paths.js';
 import { type Recipe, recipeSchema } from './recipe-schema.js';
 
 /** Parses and validates recipe YAML text; the result is deeply frozen. */

@@ -1,6 +1,5 @@
-import { roundTicks as ticks } from '../data/index.js';
-import { colourBlindSafe, niceCeiling } from './chart-style.js';
-import { escapeXml } from './confusion-matrix-svg.js';
+import { colourBlindSafe, niceCeiling, roundTicks as ticks } from './chart-style.js';
+import { escapeMarkup } from './markup.js';
 
 /** One bar: a value, an optional interval drawn as a whisker, and its own colour. */
 export interface Bar {
@@ -89,5 +88,5 @@ export function barChartSvg(options: BarChartOptions): string {
 }
 
 function label(x: number, y: number, text: string, anchor: string, size: number, fill: string): string {
-  return `<text x="${x}" y="${y}" text-anchor="${anchor}" font-size="${size}" fill="${fill}">${escapeXml(text)}</text>`;
+  return `<text x="${x}" y="${y}" text-anchor="${anchor}" font-size="${size}" fill="${fill}">${escapeMarkup(text)}</text>`;
 }

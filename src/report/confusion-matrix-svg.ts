@@ -1,3 +1,4 @@
+import { escapeMarkup } from './markup.js';
 /** A confusion matrix as a standalone SVG: rows are true classes, columns predictions, shaded by row share. */
 export function confusionMatrixSvg(
   confusion: readonly (readonly number[])[],
@@ -14,16 +15,16 @@ export function confusionMatrixSvg(
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
+    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeMarkup(title)}</text>`,
     `<text x="${left + size / 2}" y="${height - 10}" text-anchor="middle">predicted</text>`,
     `<text transform="translate(16 ${top + size / 2}) rotate(-90)" text-anchor="middle">true class</text>`,
   );
   classes.forEach((name, i) => {
     parts.push(
-      `<text x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${escapeXml(name)}</text>`,
+      `<text x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${escapeMarkup(name)}</text>`,
     );
     parts.push(
-      `<text transform="translate(${left + i * cell + cell / 2 + 4} ${top - 6}) rotate(-60)">${escapeXml(name)}</text>`,
+      `<text transform="translate(${left + i * cell + cell / 2 + 4} ${top - 6}) rotate(-60)">${escapeMarkup(name)}</text>`,
     );
   });
   confusion.forEach((row, i) => {
@@ -45,11 +46,4 @@ export function confusionMatrixSvg(
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
-}
-
-export function escapeXml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
 }

@@ -1,4 +1,5 @@
 import sharp, { type OverlayOptions } from 'sharp';
+import { escapeMarkup } from './markup.js';
 
 export interface ContactTile {
   /** A file path or encoded image bytes. */
@@ -59,13 +60,13 @@ export async function renderContactSheet(
       return t.lines
         .map((line, l) => {
           const weight = l === 0 ? ' font-weight="bold"' : '';
-          return `<text x="${x}" y="${y + l * lineHeight}"${weight}>${escapeXml(clip(line, tile))}</text>`;
+          return `<text x="${x}" y="${y + l * lineHeight}"${weight}>${escapeMarkup(clip(line, tile))}</text>`;
         })
         .join('');
     })
     .join('');
   const heading = title
-    ? `<text x="${gap}" y="20" font-size="16" font-weight="bold">${escapeXml(title)}</text>`
+    ? `<text x="${gap}" y="20" font-size="16" font-weight="bold">${escapeMarkup(title)}</text>`
     : '';
   layers.push({
     input: Buffer.from(
@@ -94,11 +95,4 @@ async function thumbnail(image: string | Uint8Array, side: number): Promise<Buff
 function clip(line: string, tile: number): string {
   const max = Math.floor(tile / 6);
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
-  );
 }

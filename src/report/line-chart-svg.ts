@@ -1,4 +1,5 @@
 import { colourBlindSafe, niceCeiling } from './chart-style.js';
+import { escapeMarkup } from './markup.js';
 
 /**
  * A small dependency-free SVG line chart: several named series over a shared x axis, with axes, ticks, a legend
@@ -91,7 +92,7 @@ export function lineChartSvg(options: LineChartOptions): string {
   );
   parts.push(text(margin.left + plotW / 2, height - 26, options.xLabel, 'middle', 12));
   parts.push(
-    `<text transform="translate(16 ${f(margin.top + plotH / 2)}) rotate(-90)" text-anchor="middle" font-size="12" font-family="sans-serif">${escapeXml(options.yLabel)}</text>`,
+    `<text transform="translate(16 ${f(margin.top + plotH / 2)}) rotate(-90)" text-anchor="middle" font-size="12" font-family="sans-serif">${escapeMarkup(options.yLabel)}</text>`,
   );
   if (options.reference) {
     const y = py(options.reference.y);
@@ -143,13 +144,6 @@ export function stackSvg(svgs: readonly string[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">${inner.join('')}</svg>\n`;
 }
 
-function escapeXml(value: string): string {
-  return value.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
-
 function text(
   x: number,
   y: number,
@@ -158,7 +152,7 @@ function text(
   size: number,
   weight = 'normal',
 ): string {
-  return `<text x="${f(x)}" y="${f(y)}" text-anchor="${anchor}" font-size="${size}" font-weight="${weight}" font-family="sans-serif">${escapeXml(content)}</text>`;
+  return `<text x="${f(x)}" y="${f(y)}" text-anchor="${anchor}" font-size="${size}" font-weight="${weight}" font-family="sans-serif">${escapeMarkup(content)}</text>`;
 }
 
 function f(n: number): string {

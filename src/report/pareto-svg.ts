@@ -1,3 +1,4 @@
+import { escapeMarkup } from './markup.js';
 import { type ParetoPoint, paretoFront } from './pareto.js';
 
 export interface ParetoChartOptions {
@@ -7,8 +8,6 @@ export interface ParetoChartOptions {
   /** Whether lower (latency) or higher (throughput) values on the x axis are better. */
   readonly better: 'min' | 'max';
 }
-
-const escapeXml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A scatter of accuracy against latency or throughput, with its Pareto front drawn as a step line and labelled. */
 export function paretoSvg(options: ParetoChartOptions): string {
@@ -29,7 +28,7 @@ export function paretoSvg(options: ParetoChartOptions): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(options.title)}</text>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeMarkup(options.title)}</text>`,
     `<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="#333"/>`,
     `<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${height - m.bottom}" stroke="#333"/>`,
     ...ticks(x0, x1).map(
@@ -39,7 +38,7 @@ export function paretoSvg(options: ParetoChartOptions): string {
     ...ticks(y0, y1).map(
       (v) => `<text x="${m.left - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end">${v.toFixed(1)}</text>`,
     ),
-    `<text x="${width / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+    `<text x="${width / 2}" y="${height - 10}" text-anchor="middle">${escapeMarkup(options.xLabel)}</text>`,
     `<text transform="translate(16 ${height / 2}) rotate(-90)" text-anchor="middle">validation top-1 %</text>`,
   ];
   if (front.length > 1) {
@@ -53,11 +52,11 @@ export function paretoSvg(options: ParetoChartOptions): string {
     const x = sx(p.other).toFixed(1);
     const y = sy(p.accuracy * 100).toFixed(1);
     parts.push(
-      `<circle cx="${x}" cy="${y}" r="${onFront ? 4.5 : 3}" fill="${onFront ? '#d62728' : '#1f77b4'}"><title>${escapeXml(`${p.label}: ${(p.accuracy * 100).toFixed(1)}%, ${p.other.toFixed(1)}`)}</title></circle>`,
+      `<circle cx="${x}" cy="${y}" r="${onFront ? 4.5 : 3}" fill="${onFront ? '#d62728' : '#1f77b4'}"><title>${escapeMarkup(`${p.label}: ${(p.accuracy * 100).toFixed(1)}%, ${p.other.toFixed(1)}`)}</title></circle>`,
     );
     if (onFront)
       parts.push(
-        `<text x="${(Number(x) + 6).toFixed(1)}" y="${(Number(y) - 6).toFixed(1)}" fill="#333">${escapeXml(p.label)}</text>`,
+        `<text x="${(Number(x) + 6).toFixed(1)}" y="${(Number(y) - 6).toFixed(1)}" fill="#333">${escapeMarkup(p.label)}</text>`,
       );
   }
   parts.push('</svg>');

@@ -1,6 +1,5 @@
-import { roundTicks as ticks } from '../data/index.js';
-import { niceCeiling } from './chart-style.js';
-import { escapeXml } from './confusion-matrix-svg.js';
+import { niceCeiling, roundTicks as ticks } from './chart-style.js';
+import { escapeMarkup } from './markup.js';
 
 export interface ScatterPoint {
   readonly label: string;
@@ -60,11 +59,11 @@ export function scatterSvg(options: ScatterOptions): string {
   const arrow = options.xBetter === 'higher' ? '→ better' : '← better';
   parts.push(
     text(m.left + plotW / 2, height - 10, `${options.xLabel}   (${arrow})`, 'middle', 13),
-    `<text transform="translate(16 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13" fill="#222">${escapeXml(`${options.yLabel} (↑ better)`)}</text>`,
+    `<text transform="translate(16 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13" fill="#222">${escapeMarkup(`${options.yLabel} (↑ better)`)}</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif">${parts.join('')}</svg>`;
 }
 
 function text(x: number, y: number, value: string, anchor: string, size: number): string {
-  return `<text x="${x}" y="${y}" text-anchor="${anchor}" font-size="${size}" fill="#222">${escapeXml(value)}</text>`;
+  return `<text x="${x}" y="${y}" text-anchor="${anchor}" font-size="${size}" fill="#222">${escapeMarkup(value)}</text>`;
 }

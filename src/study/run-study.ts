@@ -12,8 +12,7 @@ import {
   resolveBackbone,
 } from '../models/index.js';
 import { loadRecipe } from '../recipes/index.js';
-import { paretoFront } from '../report/pareto.js';
-import { paretoSvg } from '../report/pareto-svg.js';
+import { paretoFront, paretoSvg } from '../report/index.js';
 import { StudyError } from './errors.js';
 import {
   embedItems,

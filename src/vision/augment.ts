@@ -1,5 +1,5 @@
+import type { Random } from '../core/index.js';
 import type { ImageView } from './preprocess.js';
-import type { Random } from './random.js';
 
 /** The classic view: the centre square covering `cropFraction` of the shorter side. */
 export function centreView(width: number, height: number, cropFraction: number, flip = false): ImageView {

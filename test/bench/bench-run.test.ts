@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { projectPath } from '../../src/core/index.js';
 import { capacityFiguresSchema } from '../../src/deploy/index.js';
-import { projectPath } from '../../src/recipes/index.js';
 
 const run = promisify(execFile);
 const source = process.env.GOURMETGRAM_DATA;

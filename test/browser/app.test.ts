@@ -5,15 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { appDefaults } from '../../src/app/index.js';
+import { projectPath, readEnvironment } from '../../src/core/index.js';
 import type { LocalClassifier } from '../../src/inference/index.js';
-import { projectPath } from '../../src/recipes/index.js';
+import { launchChromium } from '../../src/report/index.js';
 import { createTestClassifier, foodPhoto } from '../app/fixtures.js';
 import { type Harness, startHarness, upload } from '../app/harness.js';
 
 const artifacts = projectPath('test-artifacts', 'browser');
-const executablePath = process.env.GOURMETGRAM_CHROMIUM ?? '/usr/bin/chromium';
 
 let classifier: LocalClassifier;
 let h: Harness;
@@ -38,18 +38,7 @@ before(async () => {
       (await upload(h.app, undefined, await foodPhoto(i * 3 + 1), { json: true, caption })).json().id,
     );
   base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium(readEnvironment(process.env).chromium);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // A CSP violation or a script error would mean a page is broken for real users.
   page.on('console', (message) => {

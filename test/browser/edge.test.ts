@@ -4,14 +4,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { projectPath, readEnvironment } from '../../src/core/index.js';
 import type { LocalClassifier } from '../../src/inference/index.js';
-import { projectPath } from '../../src/recipes/index.js';
+import { launchChromium } from '../../src/report/index.js';
 import { createTestClassifier, foodPhoto } from '../app/fixtures.js';
 import { type Harness, startHarness, upload } from '../app/harness.js';
 
 const artifacts = projectPath('test-artifacts', 'browser');
-const executablePath = process.env.GOURMETGRAM_CHROMIUM ?? '/usr/bin/chromium';
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let classifier: LocalClassifier;
@@ -41,18 +41,7 @@ before(async () => {
   // Photo 85 scores 0.34 with the latency head: a "not sure" card in the grid.
   await upload(h.app, undefined, await foodPhoto(85), { json: true });
   base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium(readEnvironment(process.env).chromium);
   photoDir = await mkdtemp(join(tmpdir(), 'gg-edge-'));
   shared = await openPage();
 });

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { projectPath } from '../../src/recipes/index.js';
+import { projectPath } from '../../src/core/index.js';
 
 const cli = projectPath('dist', 'src', 'cli', 'main.js');
 

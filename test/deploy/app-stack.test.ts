@@ -6,9 +6,10 @@ import { promisify } from 'node:util';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parse } from 'yaml';
+import { projectPath } from '../../src/core/index.js';
 import { appImage, appSecret, image, renderManifests } from '../../src/deploy/index.js';
 import type { Classifier } from '../../src/inference/index.js';
-import { loadRecipe, projectPath } from '../../src/recipes/index.js';
+import { loadRecipe } from '../../src/recipes/index.js';
 
 const run = promisify(execFile);
 const main = projectPath('dist', 'src', 'cli', 'main.js');

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { parse } from 'yaml';
-import { projectPath } from '../../src/recipes/index.js';
+import { projectPath } from '../../src/core/index.js';
 
 const run = promisify(execFile);
 const cli = projectPath('dist', 'src', 'cli', 'main.js');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
+import { projectPath } from '../../src/core/index.js';
 import { image } from '../../src/deploy/index.js';
-import { projectPath } from '../../src/recipes/index.js';
 
 interface Instruction {
   readonly op: string;

@@ -6,6 +6,7 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parse } from 'yaml';
+import { projectPath } from '../../src/core/index.js';
 import {
   type DeployOptions,
   image,
@@ -13,7 +14,7 @@ import {
   renderManifests,
   terminationGraceSeconds,
 } from '../../src/deploy/index.js';
-import { loadRecipe, parseRecipe, projectPath, type Recipe } from '../../src/recipes/index.js';
+import { loadRecipe, parseRecipe, type Recipe } from '../../src/recipes/index.js';
 import { inferenceServiceSchema, servingRuntimeSchema } from './kserve-schema.js';
 
 const options: DeployOptions = {

@@ -3,6 +3,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { projectPath } from '../../src/core/index.js';
 import {
   type BackboneSpec,
   createOnnxSession,
@@ -12,7 +13,6 @@ import {
   resolveClassifierModel,
   resolveEmbeddingModel,
 } from '../../src/models/index.js';
-import { projectPath } from '../../src/recipes/index.js';
 import { imageToTensor } from '../../src/vision/index.js';
 import { twoToneJpeg } from '../fixtures/images.js';
 

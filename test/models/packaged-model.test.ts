@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { seededRandom } from '../../src/core/index.js';
 import {
   type BackboneSpec,
   buildEmbeddingModel,
@@ -17,7 +18,7 @@ import {
   resolveBackbone,
   tensorNames,
 } from '../../src/models/index.js';
-import { imageToTensor, seededRandom } from '../../src/vision/index.js';
+import { imageToTensor } from '../../src/vision/index.js';
 import { twoToneJpeg } from '../fixtures/images.js';
 
 const mirrorDir = process.env.GOURMETGRAM_MODEL_MIRROR;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom } from '../../src/core/index.js';
 import {
   convertTfliteToOnnx,
   createOnnxSession,
   encodeModel,
   TfliteUnsupportedError,
 } from '../../src/models/index.js';
-import { seededRandom } from '../../src/vision/index.js';
 import { buildTflite, bytesOf } from '../fixtures/tflite-builder.js';
 
 /**

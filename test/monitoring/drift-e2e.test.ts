@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { projectPath, seededRandom, shuffle } from '../../src/core/index.js';
 import { itemsOf, readDataset } from '../../src/data/index.js';
 import type { LocalClassifier } from '../../src/inference/index.js';
 import { headDir } from '../../src/models/index.js';
@@ -20,8 +21,6 @@ import {
   referencePath,
   shiftPhoto,
 } from '../../src/monitoring/index.js';
-import { projectPath } from '../../src/recipes/index.js';
-import { seededRandom, shuffle } from '../../src/vision/index.js';
 import { createTestClassifier } from '../app/fixtures.js';
 import { type Harness, startHarness, upload, visit } from '../app/harness.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { projectPath } from '../../src/recipes/index.js';
+import { projectPath } from '../../src/core/index.js';
 
 const run = promisify(execFile);
 const data = process.env.GOURMETGRAM_DATA;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { projectPath } from '../../src/recipes/index.js';
+import { projectPath, readEnvironment } from '../../src/core/index.js';
 import {
   buildDeck,
   composeSlides,
@@ -17,7 +17,7 @@ import {
   resolveResultFile,
 } from '../../src/report/deck/index.js';
 
-const chromium = process.env.GOURMETGRAM_CHROMIUM ?? '/usr/bin/chromium';
+const { chromium } = readEnvironment(process.env);
 const work = mkdtempSync(join(tmpdir(), 'gg-deck-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 

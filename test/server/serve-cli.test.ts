@@ -5,8 +5,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { projectPath } from '../../src/core/index.js';
 import { readJsonLinesLog } from '../../src/monitoring/index.js';
-import { projectPath } from '../../src/recipes/index.js';
 import { publishVersion } from '../../src/server/index.js';
 import { colourPhoto, writeTinyModel } from './tiny-model.js';
 

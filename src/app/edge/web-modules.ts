@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
-import { projectPath } from '../../recipes/index.js';
+import { projectPath } from '../../core/index.js';
 
 /** Where `tsc -p web` writes the browser's ES modules (web/*.ts and the pure src/vision files they import). */
 export const webBuildDir = projectPath('dist', 'web');

@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import { projectPath } from '../../recipes/index.js';
+import { projectPath } from '../../core/index.js';
 
 /** Browser assets: the files under web/, by @fastify/static (ETag, ranges, no path escapes, 404 for the rest). */
 export const staticRoutes: FastifyPluginAsync = async (app) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { normal, seededRandom } from '../../core/index.js';
 import { defaultHyperParameters, predictHead, trainHead } from '../../models/index.js';
-import { normal, seededRandom } from '../../vision/index.js';
 import { confidentLearning, groupKFold, outOfFoldProbabilities } from './label-errors.js';
 
 describe('groupKFold', () => {

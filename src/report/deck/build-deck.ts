@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { deckHtml } from './deck-html.js';
 import { DeckError } from './errors.js';
-import { findChromium, type OverflowFinding, printDeck } from './print-deck.js';
+import { type OverflowFinding, printDeck } from './print-deck.js';
 import { type FigureRecord, type MissingResult, ResultsSource } from './results-source.js';
 import type { Slide, SlideBuilder } from './slide.js';
 import { errorGallerySlide } from './slide-errors-gallery.js';
@@ -78,7 +78,7 @@ export async function buildDeck(options: DeckOptions): Promise<DeckSidecar> {
   const commit = gitCommit(options.projectDir, options.resultsDir);
   const title = 'GourmetGram: findings for the executive team';
   const html = deckHtml(slides, { title, subtitle: '', date: now.toISOString().slice(0, 10), commit });
-  const { pdf, overflow } = await printDeck(html, findChromium(options.chromium), {
+  const { pdf, overflow } = await printDeck(html, options.chromium, {
     title,
     author: 'GourmetGram engineering',
     subject: `Evaluation of the predecessor, accuracy-first and latency-first recipes; results at commit ${commit}`,

@@ -1,4 +1,4 @@
-import { escapeXml as escapeHtml } from '../confusion-matrix-svg.js';
+import { escapeMarkup } from '../markup.js';
 import type { Slide } from './slide.js';
 
 export interface DeckMeta {
@@ -57,10 +57,10 @@ export function deckHtml(slides: readonly Slide[], meta: DeckMeta): string {
   const total = slides.length;
   const pages = slides.flatMap((slide, i) => {
     const n = i + 1;
-    const footer = `<div class="footer"><span>${escapeHtml(meta.title)} · ${escapeHtml(meta.date)} · results at ${escapeHtml(meta.commit)}</span><span>${n} / ${total}</span></div>`;
-    const slidePage = `<section class="page slide${i === 0 ? ' title-page' : ''}" data-slide="${n}"><h1>${escapeHtml(slide.title)}</h1><p class="headline">${escapeHtml(slide.headline)}</p>${i === 0 ? `<div class="box">${slide.body}</div>` : `<div class="content box">${slide.body}</div>`}${footer}</section>`;
-    const notesPage = `<section class="page notes" data-notes="${n}"><h2>Speaker notes · slide ${n}: ${escapeHtml(slide.title)}</h2>${slide.notes.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}${footer}</section>`;
+    const footer = `<div class="footer"><span>${escapeMarkup(meta.title)} · ${escapeMarkup(meta.date)} · results at ${escapeMarkup(meta.commit)}</span><span>${n} / ${total}</span></div>`;
+    const slidePage = `<section class="page slide${i === 0 ? ' title-page' : ''}" data-slide="${n}"><h1>${escapeMarkup(slide.title)}</h1><p class="headline">${escapeMarkup(slide.headline)}</p>${i === 0 ? `<div class="box">${slide.body}</div>` : `<div class="content box">${slide.body}</div>`}${footer}</section>`;
+    const notesPage = `<section class="page notes" data-notes="${n}"><h2>Speaker notes · slide ${n}: ${escapeMarkup(slide.title)}</h2>${slide.notes.map((p) => `<p>${escapeMarkup(p)}</p>`).join('')}${footer}</section>`;
     return [slidePage, notesPage];
   });
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(meta.title)}</title><style>${css}</style></head><body>${pages.join('')}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeMarkup(meta.title)}</title><style>${css}</style></head><body>${pages.join('')}</body></html>`;
 }

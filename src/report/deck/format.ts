@@ -1,7 +1,5 @@
-import { escapeXml as escapeHtml } from '../confusion-matrix-svg.js';
+import { escapeMarkup } from '../markup.js';
 import type { ResultsSource } from './results-source.js';
-
-export { escapeHtml };
 
 /** The three recipes every comparison shows, the predecessor first as the baseline. */
 export const recipeNames = ['predecessor', 'accuracy', 'latency'] as const;
@@ -41,7 +39,7 @@ export const perSecond = (n: number | undefined) => (n === undefined ? dash : `$
 /** A dashed box that says which results file is missing and which command makes it. */
 export function missingBox(source: ResultsSource, file: string, command: string, what: string): string {
   source.json(file, command);
-  return `<div class="missing">No ${escapeHtml(what)} yet: <code>${escapeHtml(file)}</code> is missing. Make it with <code>${escapeHtml(command)}</code>.</div>`;
+  return `<div class="missing">No ${escapeMarkup(what)} yet: <code>${escapeMarkup(file)}</code> is missing. Make it with <code>${escapeMarkup(command)}</code>.</div>`;
 }
 
 /** A table from a header and rows of already-formatted cells; rows flagged `diff` are highlighted. */
@@ -49,23 +47,23 @@ export function table(
   header: readonly string[],
   rows: readonly (readonly string[] | { cells: readonly string[]; diff?: boolean })[],
 ): string {
-  const head = `<tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const head = `<tr>${header.map((h) => `<th>${escapeMarkup(h)}</th>`).join('')}</tr>`;
   const body = rows
     .map((row) => {
       const { cells, diff } = Array.isArray(row)
         ? { cells: row as readonly string[], diff: false }
         : (row as { cells: readonly string[]; diff?: boolean });
-      return `<tr${diff ? ' class="diff"' : ''}>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+      return `<tr${diff ? ' class="diff"' : ''}>${cells.map((c) => `<td>${escapeMarkup(c)}</td>`).join('')}</tr>`;
     })
     .join('');
   return `<table>${head}${body}</table>`;
 }
 
 export function kpi(value: string, label: string): string {
-  return `<div class="kpi"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
+  return `<div class="kpi"><div class="value">${escapeMarkup(value)}</div><div class="label">${escapeMarkup(label)}</div></div>`;
 }
 
 export const paragraph = (text: string, className?: string) =>
-  `<p${className ? ` class="${className}"` : ''}>${escapeHtml(text)}</p>`;
+  `<p${className ? ` class="${className}"` : ''}>${escapeMarkup(text)}</p>`;
 export const bullets = (items: readonly string[]) =>
-  `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+  `<ul>${items.map((i) => `<li>${escapeMarkup(i)}</li>`).join('')}</ul>`;

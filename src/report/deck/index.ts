@@ -7,7 +7,7 @@ export {
   sidecarPath,
 } from './build-deck.js';
 export { DeckError, type DeckErrorCode, deckErrorCodes } from './errors.js';
-export { findChromium, type OverflowFinding } from './print-deck.js';
+export type { OverflowFinding } from './print-deck.js';
 export {
   type FigureRecord,
   parseResultFile,

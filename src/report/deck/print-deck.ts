@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { PDFDocument } from 'pdf-lib';
-import { chromium } from 'playwright-core';
-import { DeckError } from './errors.js';
+import { launchChromium } from '../chromium.js';
 
 /** Text or a box that does not fit where it is drawn, measured in the laid-out page. */
 export interface OverflowFinding {
@@ -19,40 +17,16 @@ export interface PdfMetadata {
   readonly created: Date;
 }
 
-const chromiumCandidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-
-/** Debian's Chromium, or GOURMETGRAM_CHROMIUM; a clear error naming the package when none is there. */
-export function findChromium(configured: string | undefined): string {
-  const found = [configured, ...chromiumCandidates].find((p) => p !== undefined && p !== '' && existsSync(p));
-  if (!found)
-    throw new DeckError(
-      'GG_ERR_DECK_NO_CHROMIUM',
-      `no Chromium found (looked at ${[configured, ...chromiumCandidates].filter(Boolean).join(', ')}); install it with 'apt-get install chromium' or set GOURMETGRAM_CHROMIUM`,
-    );
-  return found;
-}
-
 /**
  * Lays the deck out in real Chromium, measures every text box against its page, box and chart, and prints it
  * to PDF; the metadata Chromium cannot set (author, subject, keywords) is written with pdf-lib.
  */
 export async function printDeck(
   html: string,
-  chromiumPath: string,
+  chromium: string | undefined,
   meta: PdfMetadata,
 ): Promise<{ pdf: Uint8Array; overflow: OverflowFinding[] }> {
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium(chromium);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.emulateMedia({ media: 'print' });

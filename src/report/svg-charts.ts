@@ -1,6 +1,8 @@
+import { roundTicks } from './chart-style.js';
+import { escapeMarkup } from './markup.js';
 /** Minimal SVG charts for the HTML reports: self-contained strings, no scripts, no external fonts. */
 
-export interface Bar {
+export interface StackedBar {
   readonly label: string;
   /** Stacked segments, drawn left to right in `colours` order. */
   readonly values: readonly number[];
@@ -9,8 +11,8 @@ export interface Bar {
 const palette = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2'];
 
 /** Horizontal (stacked) bars, one row per label, with the total at the end of each bar. */
-export function barChart(
-  bars: readonly Bar[],
+export function stackedBarChart(
+  bars: readonly StackedBar[],
   options: { title: string; legend?: readonly string[]; width?: number },
 ): string {
   const labelWidth = labelColumn(bars.map((b) => b.label));
@@ -31,19 +33,19 @@ export function barChart(
           return rect;
         })
         .join('');
-      return `<text x="${labelWidth - 6}" y="${y + 12}" text-anchor="end">${escapeHtml(bar.label)}</text>${segments}<text x="${(x + 4).toFixed(1)}" y="${y + 12}">${format(sum(bar.values))}</text>`;
+      return `<text x="${labelWidth - 6}" y="${y + 12}" text-anchor="end">${escapeMarkup(bar.label)}</text>${segments}<text x="${(x + 4).toFixed(1)}" y="${y + 12}">${format(sum(bar.values))}</text>`;
     })
     .join('');
   const legend = (options.legend ?? [])
     .map(
       (name, s) =>
-        `<rect x="${labelWidth + s * 110}" y="26" width="10" height="10" fill="${palette[s % palette.length]}"/><text x="${labelWidth + s * 110 + 14}" y="35">${escapeHtml(name)}</text>`,
+        `<rect x="${labelWidth + s * 110}" y="26" width="10" height="10" fill="${palette[s % palette.length]}"/><text x="${labelWidth + s * 110 + 14}" y="35">${escapeMarkup(name)}</text>`,
     )
     .join('');
   return svg(
     width,
     height,
-    `<text x="4" y="16" font-weight="bold">${escapeHtml(options.title)}</text>${legend}${body}`,
+    `<text x="4" y="16" font-weight="bold">${escapeMarkup(options.title)}</text>${legend}${body}`,
   );
 }
 
@@ -75,20 +77,13 @@ export function rangeChart(
   const body = ranges
     .map((r, i) => {
       const y = top + i * row + 8;
-      return `<text x="${labelWidth - 6}" y="${y + 4}" text-anchor="end">${escapeHtml(r.label)}</text><line x1="${x(r.low).toFixed(1)}" y1="${y}" x2="${x(r.high).toFixed(1)}" y2="${y}" stroke="#4c78a8" stroke-width="6"/><line x1="${x(r.mid).toFixed(1)}" y1="${y - 6}" x2="${x(r.mid).toFixed(1)}" y2="${y + 6}" stroke="#e45756" stroke-width="2"/>`;
+      return `<text x="${labelWidth - 6}" y="${y + 4}" text-anchor="end">${escapeMarkup(r.label)}</text><line x1="${x(r.low).toFixed(1)}" y1="${y}" x2="${x(r.high).toFixed(1)}" y2="${y}" stroke="#4c78a8" stroke-width="6"/><line x1="${x(r.mid).toFixed(1)}" y1="${y - 6}" x2="${x(r.mid).toFixed(1)}" y2="${y + 6}" stroke="#e45756" stroke-width="2"/>`;
     })
     .join('');
   return svg(
     width,
     height,
-    `<text x="4" y="16" font-weight="bold">${escapeHtml(options.title)}</text>${axis}${body}`,
-  );
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c]!,
+    `<text x="4" y="16" font-weight="bold">${escapeMarkup(options.title)}</text>${axis}${body}`,
   );
 }
 
@@ -100,17 +95,6 @@ function labelColumn(labels: readonly string[]): number {
 /** The bold 12 px title fits (≈ 7.5 px a character). */
 function titleWidth(title: string): number {
   return Math.ceil(title.length * 7.5) + 12;
-}
-
-/** About five ticks on 1/2/2.5/5 × 10^k steps: 0, 50, 100 … rather than 63.75. */
-export function roundTicks(min: number, max: number): number[] {
-  const raw = (max - min) / 5 || 1;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((s) => s * power).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
-    out.push(Number(v.toPrecision(12)));
-  return out;
 }
 
 function svg(width: number, height: number, content: string): string {

@@ -1,6 +1,6 @@
-import type { GroupProfile } from './distribution.js';
-import type { DataCheckReport, FilePair } from './run-data-check.js';
-import { barChart, escapeHtml, rangeChart } from './svg-charts.js';
+import type { DataCheckReport, FilePair, GroupProfile } from '../data/index.js';
+import { escapeMarkup } from './markup.js';
+import { rangeChart, stackedBarChart } from './svg-charts.js';
 
 /** The data check as one self-contained HTML page (inline SVG charts, tables of the worst findings). */
 export function renderDataCheckHtml(
@@ -22,9 +22,9 @@ export function renderDataCheckHtml(
   );
   const probe = report.source_probe;
   const sections = [
-    `<h1>Data check: ${escapeHtml(report.root)}</h1>`,
-    `<p>${report.files} files (${escapeHtml(report.layout)} layout); ${report.unreadable.length} unreadable, ${report.tiny.length} under ${report.settings.min_side} px; ${report.duplicates.length} duplicate pairs, ${report.leakage.length} exact or near copies across splits (${escapeHtml(countsInWords(report.leakage_by_splits))}), ${report.similar_across_splits.length} similar scenes across splits; ${report.suspected_label_errors.length} suspected label errors (out-of-fold top-1 ${pct(report.out_of_fold_top1)}). Thresholds: dHash ≤ ${report.settings.maxHamming} bits or cosine ≥ ${report.settings.minCosine} to compare; near = dHash match with cosine ≥ ${report.settings.confirmCosine}, or cosine ≥ ${report.settings.strongCosine}.</p>`,
-    barChart(classBars, {
+    `<h1>Data check: ${escapeMarkup(report.root)}</h1>`,
+    `<p>${report.files} files (${escapeMarkup(report.layout)} layout); ${report.unreadable.length} unreadable, ${report.tiny.length} under ${report.settings.min_side} px; ${report.duplicates.length} duplicate pairs, ${report.leakage.length} exact or near copies across splits (${escapeMarkup(countsInWords(report.leakage_by_splits))}), ${report.similar_across_splits.length} similar scenes across splits; ${report.suspected_label_errors.length} suspected label errors (out-of-fold top-1 ${pct(report.out_of_fold_top1)}). Thresholds: dHash ≤ ${report.settings.maxHamming} bits or cosine ≥ ${report.settings.minCosine} to compare; near = dHash match with cosine ≥ ${report.settings.confirmCosine}, or cosine ≥ ${report.settings.strongCosine}.</p>`,
+    stackedBarChart(classBars, {
       title: `Photos per class and split (largest/smallest class ${report.class_balance.imbalance_ratio}×)`,
       legend: splits,
     }),
@@ -48,7 +48,7 @@ export function renderDataCheckHtml(
       min: 0,
       max: maxSide,
     }),
-    barChart(
+    stackedBarChart(
       [
         { label: 'all classes', values: [probe.top1] },
         ...probe.within_class.map((w) => ({ label: w.class, values: [w.top1] })),
@@ -83,7 +83,7 @@ export function renderDataCheckHtml(
         .map(pairRow),
     ),
     options.contactSheet
-      ? `<h2>Top suspected label errors</h2><img src="${escapeHtml(options.contactSheet)}" alt="contact sheet">`
+      ? `<h2>Top suspected label errors</h2><img src="${escapeMarkup(options.contactSheet)}" alt="contact sheet">`
       : '',
     table(
       'Suspected label errors (confident learning on out-of-fold probabilities)',
@@ -129,9 +129,9 @@ function pairRow(p: FilePair): string[] {
 }
 
 function table(title: string, header: readonly string[], rows: readonly (readonly string[])[]): string {
-  if (rows.length === 0) return `<h2>${escapeHtml(title)}</h2><p>None.</p>`;
-  return `<h2>${escapeHtml(title)}</h2><table><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+  if (rows.length === 0) return `<h2>${escapeMarkup(title)}</h2><p>None.</p>`;
+  return `<h2>${escapeMarkup(title)}</h2><table><tr>${header.map((h) => `<th>${escapeMarkup(h)}</th>`).join('')}</tr>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${escapeMarkup(c)}</td>`).join('')}</tr>`)
     .join('')}</table>`;
 }
 

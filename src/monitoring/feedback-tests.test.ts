@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { seededRandom } from '../vision/index.js';
+import { seededRandom } from '../core/index.js';
 import { feedbackTests } from './feedback-tests.js';
 import type { PredictionRecord } from './prediction-record.js';
 

@@ -181,15 +181,6 @@ export class PhotoRepository {
     });
   }
 
-  async correctionCount(photoId: string): Promise<number> {
-    const row = await this.handle.db
-      .selectFrom('corrections')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('photo_id', '=', photoId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
   /**
    * One label per photo for retraining: the latest vote for the category the photo shows, so only labels the
    * owner gave or a quorum agreed on are exported, never a lone anonymous vote.
@@ -252,15 +243,6 @@ export class PhotoRepository {
           .onConflict((oc) => oc.column('key').doNothing())
           .execute();
     });
-  }
-
-  async predictionLogCount(photoId: string): Promise<number> {
-    const row = await this.handle.db
-      .selectFrom('prediction_log')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('photo_id', '=', photoId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 
   async ping(): Promise<void> {

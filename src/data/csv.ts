@@ -39,9 +39,3 @@ export function parseCsvRecords(text: string): Record<string, string>[] {
     .filter((r) => r.length > 1 || r[0] !== '')
     .map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? ''])));
 }
-
-/** Quotes a field when it needs it. */
-export function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}

@@ -13,8 +13,6 @@ export const food11Classes = [
   'Vegetable/Fruit',
 ] as const;
 
-export type Food11Class = (typeof food11Classes)[number];
-
 /** Folder names cannot hold '/': "Noodles-Pasta", "noodles_pasta" and "Noodles/Pasta" all name one class. */
 export function classIndexFromName(name: string): number | undefined {
   const key = normaliseClassName(name);

@@ -57,16 +57,6 @@ export function scalarInt64(name: string, value: number): TensorProto {
   return { name, dims: [], dataType: DataType.INT64, rawData: new Uint8Array(data.buffer) };
 }
 
-/** Reads a float32 initializer whatever its storage (raw bytes or the repeated field). */
-export function readFloatTensor(tensor: TensorProto): Float32Array {
-  if (tensor.dataType !== DataType.FLOAT) throw new ModelGraphError(`tensor ${tensor.name} is not float32`);
-  if (tensor.rawData && tensor.rawData.length > 0) {
-    const copy = new Uint8Array(tensor.rawData);
-    return new Float32Array(copy.buffer, copy.byteOffset, copy.byteLength / 4);
-  }
-  return Float32Array.from(tensor.floatData ?? []);
-}
-
 export function node(
   opType: string,
   inputs: readonly string[],

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { AdminRequiredError, type ServerLimits } from '../http/index.js';
-import type { Classifier } from '../inference/classifier.js';
-import type { ModelSource } from '../inference/model-source.js';
+import type { Classifier, ModelSource } from '../inference/index.js';
 import type { Reference } from '../monitoring/index.js';
 import type { DecodeLimits } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';

@@ -5,7 +5,20 @@ export { adminVoter, shownCategory, type Vote } from './correction-votes.js';
 export { correctionsCsv, exportCorrectionsFolder } from './corrections-export.js';
 export { type DatabaseHandle, type DatabaseOptions, openDatabase } from './database.js';
 export { isDatabaseUnavailable, isStorageFull, toAppError } from './error-mapping.js';
-export * from './errors.js';
+export {
+  AppError,
+  appErrorCodes,
+  BadUploadError,
+  CategoryNotFoundError,
+  CsrfError,
+  DatabaseUnavailableError,
+  NotAllowedError,
+  PhotoNotFoundError,
+  RateLimitedError,
+  StorageFullError,
+  UnknownCategoryError,
+  UploadTooLargeError,
+} from './errors.js';
 export { html, raw, SafeHtml } from './html.js';
 export { type Correction, type Page, type Photo, PhotoRepository } from './photo-repository.js';
 export { PhotoService } from './photo-service.js';

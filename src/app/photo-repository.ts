@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ClassScore } from '../inference/classifier.js';
+import type { ClassScore } from '../inference/index.js';
 import { type PredictionRecord, predictionLogRow } from '../monitoring/index.js';
 import type { Vote } from './correction-votes.js';
 import { type DatabaseHandle, inTransaction, type PhotoTable } from './database.js';

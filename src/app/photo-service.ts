@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Classifier, Prediction } from '../inference/classifier.js';
+import type { Classifier, Prediction } from '../inference/index.js';
 import { measureImage, ProjectionRegistry, predictionRecord } from '../monitoring/index.js';
 import { type DecodeLimits, inspectImage, requireImageFormat } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';

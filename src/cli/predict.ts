@@ -1,5 +1,5 @@
 import type { Environment } from '../core/index.js';
-import { ranked } from '../evaluation/metrics.js';
+import { ranked } from '../evaluation/index.js';
 import { preparePackagedModel } from '../models/index.js';
 import { classifyItems } from '../pipeline/index.js';
 import { loadRecipe } from '../recipes/index.js';

@@ -1,5 +1,61 @@
-export * from './checks/index.js';
-export * from './csv.js';
-export * from './dataset.js';
-export * from './errors.js';
-export * from './food11.js';
+export {
+  confidentLearning,
+  type DataCheckOptions,
+  type DataCheckReport,
+  type DuplicateCandidate,
+  type DuplicateEvidence,
+  type DuplicatePair,
+  type DuplicateThresholds,
+  type DuplicateVerdict,
+  defaultDataCheckOptions,
+  defaultDuplicateThresholds,
+  differenceHash,
+  duplicateClusters,
+  duplicateVerdict,
+  type EmbedFilesOptions,
+  embedFiles,
+  type FactsResult,
+  type FilePair,
+  type FitPredict,
+  findDuplicatePairs,
+  type GroupProfile,
+  groupKFold,
+  hammingDistance,
+  hashFromHex,
+  hashToHex,
+  type ImageFacts,
+  imbalanceRatio,
+  type LabelIssue,
+  l2Normalise,
+  type MeasuredImage,
+  mergeGroupsByPairs,
+  outOfFoldProbabilities,
+  type PerceptualHash,
+  type ProbeRow,
+  type ProbeScore,
+  perceptualHash,
+  probeSource,
+  profileBy,
+  readAllImageFacts,
+  readImageFacts,
+  runDataCheck,
+  type SourceProbe,
+  type Summary,
+  type SuspectedLabelError,
+  softmaxFitPredict,
+  summarise,
+} from './checks/index.js';
+export { parseCsv, parseCsvRecords } from './csv.js';
+export {
+  type Dataset,
+  type DatasetItem,
+  type DatasetLayout,
+  datasetFingerprint,
+  itemsOf,
+  photoGroup,
+  type ReadDatasetOptions,
+  readDataset,
+  type Split,
+} from './dataset.js';
+export { DataError, DatasetLayoutError, dataErrorCodes } from './errors.js';
+export { classFolderName, classIndexFromName, food11Classes } from './food11.js';

@@ -1,3 +1,6 @@
+import type { Recipe } from '../recipes/index.js';
+import { binnedSeries, lineChartSvg, stackSvg } from '../report/index.js';
+import type { CapacityFigures } from './capacity-figures.js';
 import {
   type Load,
   type Policy,
@@ -5,10 +8,7 @@ import {
   peakReplicas,
   replicaCost,
   simulatePolicy,
-} from '../bench/cost-model.js';
-import type { Recipe } from '../recipes/index.js';
-import { binnedSeries, lineChartSvg, stackSvg } from '../report/index.js';
-import type { CapacityFigures } from './capacity-figures.js';
+} from './cost-model.js';
 import { RecipeSectionMissingError } from './errors.js';
 import { cpuCores, memoryGiB } from './kubernetes-manifests.js';
 import { scalingPolicyOf } from './scaling-policy.js';

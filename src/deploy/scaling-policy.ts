@@ -1,5 +1,5 @@
-import type { Autoscaler } from '../bench/cost-model.js';
 import type { Recipe } from '../recipes/index.js';
+import type { Autoscaler } from './cost-model.js';
 
 /**
  * How replicas follow load, as one object that both the rendered autoscalers and the cost model read, so the

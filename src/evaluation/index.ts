@@ -1,5 +1,30 @@
-export * from './behaviour.js';
-export * from './error-analysis.js';
-export * from './error-analysis-run.js';
-export * from './intervals.js';
-export * from './metrics.js';
+export {
+  agreement,
+  BatchScorer,
+  perClassTop1,
+  type Transform,
+  type TransformName,
+  transforms,
+} from './behaviour.js';
+export {
+  type AnalysedExample,
+  analyseErrors,
+  type ConfusedPair,
+  confusedPairs,
+  defaultSliceThresholds,
+  type ErrorAnalysis,
+  type ExampleOutcome,
+  type SliceAccuracy,
+  type SliceThresholds,
+  slicesOf,
+} from './error-analysis.js';
+export { type ErrorAnalysisOptions, type ErrorAnalysisRun, runErrorAnalysis } from './error-analysis-run.js';
+export { wilsonInterval } from './intervals.js';
+export {
+  argmax,
+  type ClassificationReport,
+  type ClassMetrics,
+  classificationReport,
+  groupAccuracy,
+  ranked,
+} from './metrics.js';

@@ -4,7 +4,13 @@ export { estimateAccuracy, meanShiftTest } from './confidence.js';
 export { correctionRateTest } from './correction-rate.js';
 export { Ddm, type DdmState, ddmDefaults } from './ddm.js';
 export { domainClassifierTest } from './domain-classifier.js';
-export * from './errors.js';
+export {
+  MonitoringError,
+  MonitorSettingError,
+  monitoringErrorCodes,
+  ReferenceInvalidError,
+  ReferenceMissingError,
+} from './errors.js';
 export { type FeedbackTest, feedbackTests } from './feedback-tests.js';
 export { heldOutHalf } from './held-out.js';
 export { type ImageStats, measureImage } from './image-stats.js';

@@ -1,7 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { type DatasetItem, food11Classes, itemsOf, readDataset, type Split } from '../data/index.js';
-import { wilsonInterval } from '../evaluation/intervals.js';
-import { type ClassificationReport, classificationReport, groupAccuracy } from '../evaluation/metrics.js';
+import {
+  type ClassificationReport,
+  classificationReport,
+  groupAccuracy,
+  wilsonInterval,
+} from '../evaluation/index.js';
 import {
   createOnnxSession,
   extractEmbeddings,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Dataset, datasetFingerprint } from '../data/index.js';
-import type { ClassificationReport } from '../evaluation/metrics.js';
+import type { ClassificationReport } from '../evaluation/index.js';
 import {
   type BackboneUse,
   countParameters,

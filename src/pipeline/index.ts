@@ -1,9 +1,27 @@
-export * from './evaluate.js';
-export * from './fit-head.js';
-export * from './head-card.js';
-export * from './leave-source-out.js';
-export * from './model-card.js';
-export * from './peer.js';
-export * from './recipe-embeddings.js';
-export * from './train.js';
-export * from './training-set.js';
+export { classifyItems, type EvaluationResult, evaluateRecipe } from './evaluate.js';
+export {
+  type EmbeddedSplit,
+  evaluateHead,
+  type FitHeadInput,
+  type FittedHead,
+  fitRecipeHead,
+  type SearchRow,
+} from './fit-head.js';
+export { buildHeadCard, type HeadCardFacts } from './head-card.js';
+export {
+  type FoldResult,
+  type LeaveSourceOutOptions,
+  type LeaveSourceOutResult,
+  leaveSourceOut,
+  type PeerFigures,
+} from './leave-source-out.js';
+export { headCardMarkdown } from './model-card.js';
+export { type Figures, figuresOf, peerProbabilities } from './peer.js';
+export {
+  type EmbeddedItems,
+  type EmbedderOptions,
+  openRecipeEmbedder,
+  type RecipeEmbedder,
+} from './recipe-embeddings.js';
+export { type TrainRecipeOptions, trainRecipeHead } from './train.js';
+export { toTrainingSet } from './training-set.js';

@@ -1,5 +1,5 @@
 import type { DatasetItem } from '../data/index.js';
-import { classificationReport } from '../evaluation/metrics.js';
+import { classificationReport } from '../evaluation/index.js';
 import {
   blend,
   cosineSimilarities,

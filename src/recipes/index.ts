@@ -1,3 +1,14 @@
-export * from './errors.js';
-export * from './load-recipe.js';
-export * from './recipe-schema.js';
+export { RecipeError, recipeErrorCodes, UnknownRecipeError } from './errors.js';
+export { knownRecipes, loadRecipe, parseRecipe, shippedRecipes } from './load-recipe.js';
+export {
+  autoscalingSchema,
+  type ModelConfig,
+  modelInputSize,
+  modelSchema,
+  type Recipe,
+  recipeBackbones,
+  recipeSchema,
+  resourcesSchema,
+  type ServingConfig,
+  servingSchema,
+} from './recipe-schema.js';

@@ -1,5 +1,16 @@
-export * from './errors.js';
-export * from './model-steps.js';
-export * from './run-study.js';
-export * from './serving-steps.js';
-export * from './study-result.js';
+export { StudyError, studyErrorCodes } from './errors.js';
+export {
+  embedItems,
+  type HeadKind,
+  headProbabilities,
+  type ModelContext,
+  type ModelVariant,
+  scores,
+  timeGraph,
+  trainingSet,
+  variantGraph,
+  variantLabel,
+} from './model-steps.js';
+export { runStudy, type StudyOptions } from './run-study.js';
+export { type ServingVariant, servingVariants, timeServing } from './serving-steps.js';
+export type { StudyResult, StudyRow } from './study-result.js';

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DatasetItem } from '../data/index.js';
-import { classificationReport } from '../evaluation/metrics.js';
+import { classificationReport } from '../evaluation/index.js';
 import {
   type BackboneSpec,
   blend,

@@ -1,8 +1,42 @@
-export * from './augment.js';
-export * from './centre-crop.js';
-export * from './edge-input.js';
-export * from './errors.js';
-export * from './image-format.js';
-export * from './image-header.js';
-export * from './preprocess.js';
-export * from './resample.js';
+export { type AugmentOptions, centreView, defaultAugment, randomView } from './augment.js';
+export { type CentreCropPlan, centreCropPlan, jpegShrinkOnLoad, type PreprocessSpec } from './centre-crop.js';
+export {
+  centreCropPixels,
+  type DecodedPhoto,
+  type EdgeInputType,
+  edgeInputTensor,
+  flattenOnWhite,
+} from './edge-input.js';
+export {
+  CorruptImageError,
+  ImageError,
+  ImageTooLargeError,
+  ImageTooSmallError,
+  UnsupportedImageTypeError,
+  type VisionErrorCode,
+  visionErrorCodes,
+} from './errors.js';
+export { type ImageFormat, imageMimeTypes, requireImageFormat, sniffImageFormat } from './image-format.js';
+export { decodePixels, type ImageHeader, jpegDataMissing, readImageHeader } from './image-header.js';
+export {
+  type DecodeLimits,
+  type DecodeOptions,
+  defaultDecodeLimits,
+  type ImageView,
+  imageToPixels,
+  imageToTensor,
+  inspectImage,
+  type PreprocessedImage,
+  type PreprocessedPixels,
+  type TensorTarget,
+  tensorLength,
+  writeNormalisedChw,
+} from './preprocess.js';
+export {
+  boxShrink,
+  boxShrinkAxis,
+  enlargeAxis,
+  type PixelImage,
+  reduceAxis,
+  resizeLikeSharp,
+} from './resample.js';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { AdminRequiredError, type ServerLimits } from '../http/index.js';
 import type { Classifier, ModelSource } from '../inference/index.js';
-import type { Reference } from '../monitoring/index.js';
+import type { MonitorSettings, Reference, ScheduleSettings } from '../monitoring/index.js';
 import type { DecodeLimits } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
 import { adminVoter } from './correction-votes.js';
@@ -64,6 +64,11 @@ export interface AppOptions {
   readonly edgeModel?: ModelSource | undefined;
   /** Where the browser's guesses go, beside the server's answer (a log line by default). */
   readonly onEdgeGuess?: EdgeGuessSink;
+  /** Drift windows and the alert schedule (src/monitoring's defaults when absent). */
+  readonly monitoring?: {
+    readonly drift?: Partial<MonitorSettings>;
+    readonly schedule?: Partial<ScheduleSettings>;
+  };
 }
 
 export const appDefaults = {

@@ -1,12 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { applyConnectionCap, fastifyLimitOptions, installErrorHandler } from '../http/index.js';
 import {
+  applyConnectionCap,
+  fastifyLimitOptions,
+  installErrorHandler,
+  observeRequests,
+} from '../http/index.js';
+import {
+  type AppMetrics,
   appendPrediction,
   asLogDatabase,
+  createAppMetrics,
   edgeGuessRecord,
+  MonitorSchedule,
+  monitorSettings,
   ProjectionRegistry,
   prunePredictionLog,
+  scheduleSettings,
 } from '../monitoring/index.js';
 import { defaultDecodeLimits } from '../vision/index.js';
 import { AppContext, type AppOptions, appDefaults, wantsJson } from './app-context.js';
@@ -24,6 +34,7 @@ import { PhotoService } from './photo-service.js';
 import { RequestLog } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
+import { monitoringRoutes } from './routes/monitoring.js';
 import { pageRoutes } from './routes/pages.js';
 import { photoRoutes } from './routes/photos.js';
 import { staticRoutes } from './routes/static.js';
@@ -38,6 +49,7 @@ import { errorPage } from './views/pages.js';
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const settings = { ...appDefaults, ...stripUndefined(options) };
+  const metrics = createAppMetrics();
   const service = new PhotoService(options.classifier, new PhotoRepository(options.database), options.blobs, {
     decodeLimits: options.decodeLimits ?? defaultDecodeLimits,
     imageSizes: options.imageSizes ?? defaultImageSizes,
@@ -45,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     instance: options.instanceId ?? randomBytes(8).toString('hex'),
     ...(options.now ? { now: options.now } : {}),
     projections: new ProjectionRegistry(options.references ?? []),
+    onLogged: (record) => metrics.observePrediction(record),
   });
   const context = new AppContext(service, options.classifier, options.adminToken, {
     maxUploadBytes: settings.maxUploadBytes,
@@ -67,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
   if (options.limits) applyConnectionCap(app.server, options.limits);
+  observeRequests(app, metrics);
   await registerSecurity(app, {
     secret: options.secret ?? randomBytes(32).toString('base64url'),
     secureCookies: settings.secureCookies,
@@ -103,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(photoRoutes, { context });
   await app.register(apiRoutes, { context, prefix: '/api' });
   await app.register(adminRoutes, { context, prefix: '/admin' });
+  await app.register(monitoringRoutes, { context, metrics, ...monitorSchedule(app, options, metrics) });
 
   // Liveness: the process answers. Readiness (/health) also needs the database and the classifier; a
   // database outage must take replicas out of the Service, not restart them all.
@@ -132,6 +147,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   );
   return app;
+}
+
+/** The drift and alert schedule: evaluated when the app is ready, then every interval, stopped on close. */
+function monitorSchedule(app: FastifyInstance, options: AppOptions, metrics: AppMetrics) {
+  const settings = scheduleSettings(options.monitoring?.schedule);
+  const schedule = new MonitorSchedule({
+    db: asLogDatabase(options.database.db),
+    references: options.references ?? [],
+    drift: monitorSettings(options.monitoring?.drift),
+    schedule: settings,
+    metrics,
+    ...(options.now ? { now: options.now } : {}),
+    onError: (error) => app.log.warn({ err: error }, 'monitoring evaluation failed'),
+  });
+  app.addHook('onReady', async () => {
+    schedule.start();
+    // The first evaluation runs in the background: a big log must not hold the app's start.
+    schedule
+      .evaluate()
+      .catch((error: unknown) => app.log.warn({ err: error }, 'monitoring evaluation failed'));
+  });
+  app.addHook('onClose', async () => schedule.stop());
+  return { schedule, settings };
 }
 
 /** The default edge sink: a log line, and a prediction-log row beside the server's answer for the photo. */

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Classifier, Prediction } from '../inference/index.js';
-import { measureImage, ProjectionRegistry, predictionRecord } from '../monitoring/index.js';
+import {
+  measureImage,
+  type PredictionRecord,
+  ProjectionRegistry,
+  predictionRecord,
+} from '../monitoring/index.js';
 import { type DecodeLimits, inspectImage, requireImageFormat } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
 import { shownCategory } from './correction-votes.js';
@@ -27,6 +32,8 @@ export interface PhotoServiceOptions {
   readonly now?: () => Date;
   /** Projects embeddings for the prediction log with each model version's seed. */
   readonly projections?: ProjectionRegistry;
+  /** Told of every prediction-log record once it is stored (the app's metrics). */
+  readonly onLogged?: (record: PredictionRecord) => void;
 }
 
 /**
@@ -88,19 +95,18 @@ export class PhotoService {
     try {
       await this.blobs.put(photo.imageKey, images.image, images.mime);
       await this.blobs.put(photo.thumbKey, images.thumb, 'image/jpeg');
-      await this.photos.insert(
-        photo,
-        predictionRecord(prediction, {
-          time: stamp,
-          source: 'app',
-          photoId: id,
-          latencyMs,
-          image: imageStats,
-          projection: prediction.embedding
-            ? this.projections.for(prediction.model, prediction.version, prediction.embedding.length)
-            : undefined,
-        }),
-      );
+      const record = predictionRecord(prediction, {
+        time: stamp,
+        source: 'app',
+        photoId: id,
+        latencyMs,
+        image: imageStats,
+        projection: prediction.embedding
+          ? this.projections.for(prediction.model, prediction.version, prediction.embedding.length)
+          : undefined,
+      });
+      await this.photos.insert(photo, record);
+      this.options.onLogged?.(record);
     } catch (error) {
       await Promise.allSettled(keys.map((key) => this.blobs.delete(key)));
       await this.photos.releaseBlobs(keys).catch(() => undefined);

@@ -14,6 +14,13 @@ export {
   NotFoundError,
 } from './errors.js';
 export {
+  createHttpMetrics,
+  type HttpMetrics,
+  metricsRoute,
+  observeRequests,
+  secondsBuckets,
+} from './metrics-registry.js';
+export {
   applyConnectionCap,
   defaultServerLimits,
   type FastifyLimitOptions,

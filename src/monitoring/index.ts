@@ -1,3 +1,14 @@
+export {
+  type AlertName,
+  type AlertSettings,
+  type AlertState,
+  type AlertStatus,
+  alertNames,
+  ConditionTracker,
+  percentile,
+  windowAlert,
+} from './alert-rules.js';
+export { type AppMetrics, alertStateValue, createAppMetrics } from './app-metrics.js';
 export { buildReference } from './build-reference.js';
 export { classMixTest, psi } from './class-mix.js';
 export { estimateAccuracy, meanShiftTest } from './confidence.js';
@@ -18,6 +29,7 @@ export { enforceRetention, JsonLinesPredictionLog, readJsonLinesLog } from './js
 export { ksPerDimension, ksTest } from './ks.js';
 export { mmdTest } from './mmd.js';
 export { formatReport, type MonitorReport, monitorReport, type ReportWindow } from './monitor-report.js';
+export { MonitorSchedule, type MonitorScheduleOptions, type MonitorSnapshot } from './monitor-schedule.js';
 export { holmAdjust } from './multiple-testing.js';
 export type { Observation } from './observation.js';
 export { type ObservedPhoto, observePhotos } from './observe-photos.js';
@@ -31,11 +43,19 @@ export {
 export { RandomProjection } from './projection.js';
 export { defaultProjectionSeed, ProjectionRegistry, projectionDims } from './projection-registry.js';
 export { loadReference, loadReferences, type Reference, referencePath, saveReference } from './reference.js';
-export { type MonitorSettings, monitorDefaults, monitorSettings } from './settings.js';
+export {
+  type MonitorSettings,
+  monitorDefaults,
+  monitorSettings,
+  type ScheduleSettings,
+  scheduleDefaults,
+  scheduleSettings,
+} from './settings.js';
 export { type PhotoShift, photoShifts, shiftPhoto } from './shifts.js';
 export {
   appendPrediction,
   asLogDatabase,
+  countPredictions,
   type PredictionLogDatabase,
   type PredictionLogTable,
   predictionLogMigration,
@@ -47,3 +67,4 @@ export {
 export type { TestResult } from './test-result.js';
 export { type Condition, type ConditionResult, validateDetectors } from './validate-detectors.js';
 export { analyseWindow, type WindowAnalysis } from './window-analysis.js';
+export { type WindowSummary, windowSummaries } from './window-summary.js';

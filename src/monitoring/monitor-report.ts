@@ -38,6 +38,7 @@ export function monitorReport(
   reference: Reference,
   settings: MonitorSettings,
   corrections?: ReadonlyMap<string, string>,
+  cache?: Map<string, ReportWindow>,
 ): MonitorReport {
   const serving = records.filter(
     (r) => r.role === 'serving' && r.model === reference.model && r.version === reference.version,
@@ -45,19 +46,39 @@ export function monitorReport(
   const windows: ReportWindow[] = [];
   for (let start = 0; start + settings.window <= serving.length; start += settings.window) {
     const rows = serving.slice(start, start + settings.window);
+    // A window's answer changes only with its rows and the corrections up to its end (the schedule re-reads).
+    const key = `${rows[0]!.time}|${rows.at(-1)!.time}|${start}|${correctedUpTo(serving, start + settings.window, corrections)}`;
+    const known = cache?.get(key);
+    if (known) {
+      windows.push(known);
+      continue;
+    }
     const feedback = corrections
       ? feedbackTests(serving, start, start + settings.window, corrections, reference.classes)
       : [];
     const analysis = analyseWindow(reference, rows.map(toObservation), settings, feedback);
-    windows.push({
+    const window: ReportWindow = {
       start: rows[0]!.time,
       end: rows[rows.length - 1]!.time,
       n: rows.length,
       tests: analysis.tests,
       accuracy_estimate: estimateOf(analysis.accuracy, analysis.referenceAccuracy),
-    });
+    };
+    cache?.set(key, window);
+    windows.push(window);
   }
   return { model: reference.model, version: reference.version, window: settings.window, windows };
+}
+
+function correctedUpTo(
+  serving: readonly PredictionRecord[],
+  end: number,
+  corrections: ReadonlyMap<string, string> | undefined,
+): number {
+  if (!corrections) return -1;
+  let count = 0;
+  for (let i = 0; i < end; i++) if (corrections.has(serving[i]!.photo_id ?? '')) count++;
+  return count;
 }
 
 function estimateOf(accuracy: AccuracyEstimate, reference: number): ReportWindow['accuracy_estimate'] {

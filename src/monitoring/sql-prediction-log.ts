@@ -93,6 +93,9 @@ export function predictionLogRow(record: PredictionRecord, topJson: string): Omi
 export interface LogQuery {
   readonly since?: string | undefined;
   readonly role?: PredictionRecord['role'];
+  /** Paging in time order (the schedule reads only its newest windows). */
+  readonly offset?: number;
+  readonly limit?: number;
 }
 
 /** Prediction records in time order (corrections are read separately). */
@@ -100,13 +103,10 @@ export async function readPredictions(
   db: Kysely<PredictionLogDatabase>,
   query: LogQuery = {},
 ): Promise<PredictionRecord[]> {
-  let select = db.selectFrom('prediction_log').selectAll().where('kind', '=', 'prediction');
-  if (query.since) select = select.where('created_at', '>=', query.since);
-  if (query.role)
-    select = select.where((eb) =>
-      eb.or([eb('role', '=', query.role!), ...(query.role === 'serving' ? [eb('role', 'is', null)] : [])]),
-    );
-  const rows = await select.orderBy('created_at').orderBy('id').execute();
+  let select = filtered(db, query).selectAll().orderBy('created_at').orderBy('id');
+  if (query.limit !== undefined) select = select.limit(query.limit);
+  if (query.offset) select = select.offset(query.offset);
+  const rows = await select.execute();
   return rows.map((row) => ({
     time: row.created_at,
     source: (row.source ?? 'app') as PredictionRecord['source'],
@@ -133,6 +133,27 @@ export async function readPredictions(
     projection: row.projection_json ? (JSON.parse(row.projection_json) as number[]) : null,
     projection_seed: row.projection_seed === null ? null : Number(row.projection_seed),
   }));
+}
+
+/** How many predictions a query matches. */
+export async function countPredictions(
+  db: Kysely<PredictionLogDatabase>,
+  query: LogQuery = {},
+): Promise<number> {
+  const row = await filtered(db, query)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function filtered(db: Kysely<PredictionLogDatabase>, query: LogQuery) {
+  let select = db.selectFrom('prediction_log').where('kind', '=', 'prediction');
+  if (query.since) select = select.where('created_at', '>=', query.since);
+  if (query.role)
+    select = select.where((eb) =>
+      eb.or([eb('role', '=', query.role!), ...(query.role === 'serving' ? [eb('role', 'is', null)] : [])]),
+    );
+  return select;
 }
 
 /** Photo ids with at least one correction, and when each was first corrected. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { applyConnectionCap, fastifyLimitOptions, installErrorHandler } from '../http/index.js';
+import { applyConnectionCap, fastifyLimitOptions, installErrorHandler, metricsRoute } from '../http/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { adminRoutes } from './admin-routes.js';
 import type { ServerContext } from './context.js';
@@ -84,9 +84,7 @@ export async function buildServer(options: ServerOptions): Promise<InferenceServ
 
   installErrorHandler(app);
 
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
+  metricsRoute(app, metrics.registry);
   await app.register(oipRoutes(context));
   await app.register(predictRoute(context));
   await app.register(adminRoutes(context));

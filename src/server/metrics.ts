@@ -1,10 +1,7 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createHttpMetrics, secondsBuckets } from '../http/index.js';
 import type { PoolObserver, PoolStats, Prediction } from '../inference/index.js';
 
-// Latency buckets around the goals (5 ms, 10 ms, 50 ms, 200 ms) so a p99 can be read off them.
-const secondsBuckets = [
-  0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1, 2, 5,
-];
 const batchBuckets = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64];
 
 /** The server's Prometheus metrics, in a registry of their own (so tests can build many servers). */
@@ -19,21 +16,7 @@ export interface ServerMetrics {
 }
 
 export function createMetrics(stats: () => PoolStats | undefined): ServerMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'gourmetgram_' });
-  const requests = new Counter({
-    name: 'gourmetgram_requests_total',
-    help: 'HTTP requests answered, by route and status code',
-    labelNames: ['route', 'code'] as const,
-    registers: [registry],
-  });
-  const e2e = new Histogram({
-    name: 'gourmetgram_request_duration_seconds',
-    help: 'End-to-end time from request received to response sent',
-    labelNames: ['route'] as const,
-    buckets: secondsBuckets,
-    registers: [registry],
-  });
+  const { registry, requests, e2e } = createHttpMetrics();
   const histogram = (name: string, help: string) =>
     new Histogram({ name, help, buckets: secondsBuckets, registers: [registry] });
   const queue = histogram(

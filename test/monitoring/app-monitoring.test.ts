@@ -12,7 +12,7 @@ import {
   referencePath,
 } from '../../src/monitoring/index.js';
 import { createTestClassifier, foodPhoto } from '../app/fixtures.js';
-import { type Harness, startHarness, upload, type Visitor, visit } from '../app/harness.js';
+import { adminToken, type Harness, startHarness, upload, type Visitor, visit } from '../app/harness.js';
 
 /** The monitoring the app does around its uploads: the real model, the real database, inject() requests. */
 describe('monitoring in the app', () => {
@@ -81,5 +81,50 @@ describe('monitoring in the app', () => {
     );
     const servingOnly = await readPredictions(asLogDatabase(h.database.db), { role: 'serving' });
     assert.equal(servingOnly.length, 4, 'the guess never counts as a serving prediction');
+  });
+
+  it('should export uploads, classes, latency and confidence on /metrics', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(response.statusCode, 200);
+    assert.match(response.headers['content-type'] as string, /^text\/plain/);
+    const text = response.body;
+    assert.match(text, /^gourmetgram_uploads_total 4$/m);
+    assert.match(text, /^gourmetgram_prediction_confidence_count 4$/m);
+    assert.match(text, /^gourmetgram_classification_duration_seconds_count 4$/m);
+    const perClass = [
+      ...text.matchAll(/^gourmetgram_predictions_total\{[^}]*role="serving"[^}]*\} (\d+)$/gm),
+    ];
+    assert.equal(
+      perClass.reduce((sum, m) => sum + Number(m[1]), 0),
+      4,
+    );
+    assert.match(text, /^gourmetgram_requests_total\{route="\/upload",code="201"\} 4$/m);
+    assert.match(text, /^gourmetgram_process_cpu_seconds_total /m);
+  });
+
+  it('should keep the monitoring views for the admin and say there is no full window yet', async () => {
+    const anonymous = await h.app.inject({ method: 'GET', url: '/admin/dashboard' });
+    assert.ok([401, 403].includes(anonymous.statusCode), String(anonymous.statusCode));
+    const auth = { authorization: `Bearer ${adminToken}` };
+    const snapshot = await h.app.inject({ method: 'POST', url: '/admin/monitoring/evaluate', headers: auth });
+    assert.equal(snapshot.statusCode, 200, snapshot.body);
+    const body = snapshot.json() as { note: string; alerts: { name: string; state: string }[] };
+    assert.match(body.note, /fewer than 60 predictions/);
+    assert.deepEqual(
+      body.alerts.map((a) => [a.name, a.state]),
+      [
+        ['data_drift', 'ok'],
+        ['accuracy_drop', 'ok'],
+        ['correction_rate_rise', 'ok'],
+        ['error_rate', 'ok'],
+        ['latency_p99', 'ok'],
+      ],
+    );
+    const page = await h.app.inject({ method: 'GET', url: '/admin/dashboard', headers: auth });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<h1>Monitoring<\/h1>/);
+    assert.match(page.body, /No full window of uploads yet/);
+    const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
+    assert.match(metrics.body, /^gourmetgram_alert_state\{alert="data_drift"\} 0$/m);
   });
 });

@@ -1,6 +1,5 @@
 import type { AlertStatus, MonitorSnapshot, ReportWindow, WindowSummary } from '../../monitoring/index.js';
-import { type Bar, barChartSvg } from '../../report/bar-chart-svg.js';
-import { type LineSeries, lineChartSvg } from '../../report/line-chart-svg.js';
+import { type Bar, barChartSvg, type LineSeries, lineChartSvg } from '../../report/index.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { layout, type PageContext } from './layout.js';
 

@@ -59,6 +59,8 @@ export function soakScenarios(): SoakScenario[] {
 /** Counts answers by status while a scenario runs. */
 export class StatusTally {
   readonly counts: Record<string, number> = {};
+  /** Why requests failed without an answer (the socket error's code), for the scenario's detail. */
+  readonly errors: Record<string, number> = {};
   requests = 0;
 
   add(status: number | 'error'): void {
@@ -73,8 +75,11 @@ export class StatusTally {
       const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': type } });
       await response.arrayBuffer();
       status = response.status;
-    } catch {
+    } catch (error) {
       status = 'error';
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? String(error);
+      this.errors[why] = (this.errors[why] ?? 0) + 1;
     }
     this.add(status);
     return status;

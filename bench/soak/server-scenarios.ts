@@ -144,6 +144,11 @@ registerScenario({
       checks: [
         check('peak RSS under the memory limit', limit === null || peak < limit, `${peak} MiB of ${limit}`),
         check('small photo 200 after the flood', recovery !== null, `${recovery} ms`),
+        check(
+          'every upload answered, none cut off',
+          (tally.counts.error ?? 0) === 0,
+          `${tally.counts.error ?? 0} without an answer ${JSON.stringify(tally.errors)}`,
+        ),
       ],
     };
   },

@@ -1,3 +1,4 @@
+export { addBufferBodyParser, readBodyBuffer } from './body-buffer.js';
 export {
   type ErrorAnswerOptions,
   type ErrorHandlerOptions,

@@ -1,4 +1,5 @@
-import type { Server, ServerOptions } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -16,7 +17,7 @@ export const serverLimitsSchema = z
     idle_timeout_ms: z.number().int().min(100).default(15_000),
     /** How long (ms) a kept-alive socket waits for its next request. */
     keep_alive_timeout_ms: z.number().int().min(100).default(5_000),
-    /** Connections open at once; more are closed on arrival, so the process keeps descriptors to serve. */
+    /** Connections open at once; past it a newcomer replaces the idlest or slowest, so descriptors remain. */
     max_connections: z.number().int().min(1).default(512),
   })
   .superRefine((limits, ctx) => {
@@ -64,7 +65,58 @@ export function fastifyLimitOptions(limits: ServerLimits): FastifyLimitOptions {
   };
 }
 
-/** Caps the connections `server` holds at once (Fastify has no option for it). */
+/** What the cap knows of one open connection. */
+interface TrackedSocket {
+  readonly openedAt: number;
+  /** Requests on it not yet answered: 0 is a kept-alive socket waiting for its next request. */
+  active: number;
+}
+
+/** A connection younger than this is never evicted: it has not had time to show its pace. */
+const evictionGraceMs = 1000;
+
+/**
+ * Caps the connections `server` holds at once (Fastify has no option for it). Node's own `maxConnections`
+ * refuses whoever comes next, so a few hundred trickling clients holding every place would lock out
+ * everyone else (issue 10). Here a newcomer past the cap takes the place of the connection that is worth
+ * least: an idle kept-alive one first (its client reconnects for free), else the slowest by bytes read per
+ * second; only when every other connection is younger than a second is the newcomer refused.
+ */
 export function applyConnectionCap(server: Server, limits: ServerLimits): void {
-  server.maxConnections = limits.max_connections;
+  const open = new Map<Socket, TrackedSocket>();
+  server.on('connection', (socket: Socket) => {
+    open.set(socket, { openedAt: performance.now(), active: 0 });
+    socket.once('close', () => open.delete(socket));
+    if (open.size <= limits.max_connections) return;
+    const victim = leastWorth(open, socket, performance.now());
+    (victim ?? socket).destroy();
+  });
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const tracked = open.get(request.socket);
+    if (!tracked) return;
+    tracked.active++;
+    response.once('close', () => {
+      tracked.active--;
+    });
+  });
+}
+
+function leastWorth(open: Map<Socket, TrackedSocket>, newcomer: Socket, now: number): Socket | undefined {
+  let idle: Socket | undefined;
+  let slowest: Socket | undefined;
+  let slowestRate = Number.POSITIVE_INFINITY;
+  for (const [socket, tracked] of open) {
+    const age = now - tracked.openedAt;
+    if (socket === newcomer || age < evictionGraceMs) continue;
+    if (tracked.active === 0) {
+      if (!idle || tracked.openedAt < open.get(idle)!.openedAt) idle = socket;
+      continue;
+    }
+    const rate = socket.bytesRead / age;
+    if (rate < slowestRate) {
+      slowestRate = rate;
+      slowest = socket;
+    }
+  }
+  return idle ?? slowest;
 }

@@ -52,7 +52,7 @@ export interface PoolStats {
   readonly queueDepth: number;
   /** Requests inside workers right now. */
   readonly inFlight: number;
-  /** Body bytes held by admitted requests (being read, queued or computed), against `max_queue × max_body_bytes`. */
+  /** Body bytes held by admitted requests (being read, queued or computed), against `body_budget_bytes`. */
   readonly bodyBytes: number;
   readonly instances: number;
   readonly busy: number;
@@ -108,7 +108,7 @@ export class WorkerPool implements Classifier {
   readonly #decodeTarget: number;
   /** Decoded pixels the workers may hold at once: the memory that decodes in flight may take. */
   readonly #decodeBudget: number;
-  /** Bodies admitted requests may hold at once: a full queue of the largest bodies. */
+  /** Bodies admitted requests may hold at once (`body_budget_bytes`). */
   readonly #bodyBudget: number;
   #bodyBytes = 0;
   /** Recent answers against recent sheds and deadline drops: whether the replica is serving at all. */
@@ -137,7 +137,11 @@ export class WorkerPool implements Classifier {
     const { size, cropFraction } = model.preprocess;
     this.#decodeTarget = Math.max(size, Math.round(size / cropFraction));
     this.#decodeBudget = serving.decode_pixel_budget ?? serving.max_pixels;
-    this.#bodyBudget = serving.max_queue * serving.max_body_bytes;
+    // Never below one largest body, or such a photo could never be admitted.
+    this.#bodyBudget = Math.max(
+      serving.body_budget_bytes ?? 4 * serving.max_body_bytes,
+      serving.max_body_bytes,
+    );
     this.#outcomes = new OutcomeWindow(Math.max(1000, serving.timeout_ms));
   }
 
@@ -171,7 +175,7 @@ export class WorkerPool implements Classifier {
 
   /**
    * Admits a request whose body of (at most) `bytes` is about to be read, or refuses it at once when the
-   * queue is full or the bodies already admitted would pass `max_queue × max_body_bytes`. Bytes, not a
+   * queue is full or the bodies already admitted would pass `body_budget_bytes`. Bytes, not a
    * count of requests, so slow uploads of small photos cannot hold every place while large bodies are
    * still bounded in memory.
    */

@@ -73,6 +73,12 @@ export const servingSchema = z.strictObject({
     .int()
     .positive()
     .default(20 * 1024 * 1024),
+  /**
+   * Body bytes that admitted requests may hold at once (being read, queued or decoding); past it a new
+   * request gets 429 before its body is read. Default: four of the largest bodies. Each admitted body also
+   * costs a copy in the worker, so the memory it bounds is about twice this.
+   */
+  body_budget_bytes: z.number().int().positive().optional(),
   max_pixels: z.number().int().positive().default(50_000_000),
   /**
    * Decoded pixels all workers may hold at once (default: max_pixels, so 50-megapixel photos decode one at a

@@ -29,9 +29,9 @@ export type ClassifyInput =
 
 /**
  * An `onRequest` hook that admits the request into the serving pool before its body is read, by the size
- * its headers announce: when the pool is overloaded the client gets 429 at once, its body is discarded
- * unread and the connection closed (a trickled body must not keep a refused socket), so memory is bounded
- * by the queue, not by how many clients upload. The admission is released when the response ends.
+ * its headers announce: when the pool is overloaded the client gets 429 at once and its body is discarded
+ * unread, so memory is bounded by the body budget, not by how many clients upload. The admission is
+ * released when the response ends.
  */
 export function admitBeforeBody(context: ServerContext) {
   const limit = context.recipe.serving.max_body_bytes;
@@ -47,20 +47,36 @@ export function admitBeforeBody(context: ServerContext) {
       const ticket = classifier.admit?.(bytes);
       if (ticket) reply.raw.once('close', () => ticket.release());
     } catch (error) {
-      // Node reads and discards the unread body after the answer, so a client that sends at full speed
-      // then reads its 429; a body still arriving a second later is a trickle and loses its socket.
-      reply.header('connection', 'close');
-      reply.raw.once('finish', () => {
-        if (request.raw.complete) return;
-        setTimeout(() => {
-          // Fastify's inject() hands a socket stand-in without destroy(): nothing to cut there.
-          const socket = request.raw.socket as { destroy?: () => void } | null;
-          if (!request.raw.complete && typeof socket?.destroy === 'function') socket.destroy();
-        }, 1000).unref();
-      });
+      reply.raw.once('finish', () => dropTrickle(request));
       throw error;
     }
   };
+}
+
+/** Bytes per second a refused body must keep arriving at while Node discards it: a 2 Mbit/s link. */
+const refusedBodyMinRate = 256 * 1024;
+
+/**
+ * After a refusal Node reads and discards the rest of the body, keeping the connection: closing it
+ * mid-upload would break the client's write before it reads its 429. A body arriving slower than
+ * {@link refusedBodyMinRate} is a trickle holding a socket for nothing, and loses it.
+ */
+function dropTrickle(request: FastifyRequest): void {
+  // Fastify's inject() hands a socket stand-in without destroy(): nothing to cut there.
+  const socket = request.raw.socket as { destroy?: () => void; bytesRead?: number } | null;
+  if (request.raw.complete || typeof socket?.destroy !== 'function') return;
+  let last = socket.bytesRead ?? 0;
+  const timer = setInterval(() => {
+    const read = socket.bytesRead ?? 0;
+    if (request.raw.complete) clearInterval(timer);
+    else if (read - last < refusedBodyMinRate) {
+      clearInterval(timer);
+      socket.destroy?.();
+    }
+    last = read;
+  }, 1000);
+  timer.unref();
+  request.raw.once('close', () => clearInterval(timer));
 }
 
 /** Classifies one input with the serving model, keeping the in-flight gauge and stage histograms. */

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { addBufferBodyParser } from '../http/index.js';
 import {
   encodeInferBody,
   float32Bytes,
@@ -118,11 +119,7 @@ export function oipRoutes(context: ServerContext): FastifyPluginAsync {
 
     // The body is read as bytes whatever its type: a JSON header may be followed by binary tensors.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser(
-      '*',
-      { parseAs: 'buffer', bodyLimit: serving.max_body_bytes },
-      (_req, body, done) => done(null, body),
-    );
+    addBufferBodyParser(app, '*', serving.max_body_bytes);
     const infer = async (request: ModelRequest, reply: FastifyReply) => {
       const model = resolve(request.params);
       if (!Buffer.isBuffer(request.body) || request.body.length === 0)

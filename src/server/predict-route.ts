@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { BadRequestError, HttpError } from '../http/index.js';
+import { addBufferBodyParser, BadRequestError, HttpError } from '../http/index.js';
 import { admitBeforeBody, classifyOne, type ServerContext } from './context.js';
 
 const scoreSchema = {
@@ -32,11 +32,7 @@ export function predictRoute(context: ServerContext): FastifyPluginAsync {
   return async (app) => {
     const limit = context.recipe.serving.max_body_bytes;
     await app.register(multipart, { limits: { fileSize: limit, files: 1, fields: 10 } });
-    app.addContentTypeParser(
-      /^(application\/octet-stream|image\/)/,
-      { parseAs: 'buffer', bodyLimit: limit },
-      (_req, body, done) => done(null, body),
-    );
+    addBufferBodyParser(app, /^(application\/octet-stream|image\/)/, limit);
     app.post(
       '/predict',
       { onRequest: admitBeforeBody(context), schema: { response: { 200: predictResponse } } },

@@ -163,7 +163,7 @@ describe('inference server limits (issue 10: memory, slow clients, connections)'
         clients.push(client);
         client.socket.write(head);
         for (const part of parts) client.socket.write(part);
-        await until(() => /\r\n\r\n[^]*\}/.test(client.received) || client.closedAt !== undefined, 5000);
+        await until(() => /\r\n\r\n[\s\S]*\}/.test(client.received) || client.closedAt !== undefined, 5000);
         return client.received;
       };
       const exact = await exchange(postHead(photo.length), photo);

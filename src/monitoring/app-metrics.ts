@@ -16,6 +16,8 @@ export interface AppMetrics extends HttpMetrics {
   /** The tests of the newest analysed window, replacing the previous ones. */
   setDrift(tests: readonly TestResult[], accuracy: { estimate: number; reference: number }): void;
   setAlert(name: string, state: AlertState): void;
+  /** A candidate version's answer beside the serving one (never shown): counted by the serving class. */
+  observeShadow(servingCategory: string, shadow: PredictionRecord): void;
 }
 
 export function createAppMetrics(): AppMetrics {
@@ -59,6 +61,19 @@ export function createAppMetrics(): AppMetrics {
     "The same estimate on the model's held-out reference photos",
   );
   const alerts = gauge('gourmetgram_alert_state', 'Alert state: 0 ok, 1 pending, 2 firing', ['alert']);
+  const shadowLabels = ['category', 'model', 'version'] as const;
+  const shadowPredictions = new Counter({
+    name: 'gourmetgram_shadow_predictions_total',
+    help: "Uploads a shadow (candidate) version also classified, by the serving model's class",
+    labelNames: shadowLabels,
+    registers,
+  });
+  const shadowAgreements = new Counter({
+    name: 'gourmetgram_shadow_agreements_total',
+    help: 'Of those, how many the shadow version put in the same class',
+    labelNames: shadowLabels,
+    registers,
+  });
   return {
     ...http,
     observePrediction(record) {
@@ -87,6 +102,11 @@ export function createAppMetrics(): AppMetrics {
     },
     setAlert(name, state) {
       alerts.set({ alert: name }, alertStateValue[state]);
+    },
+    observeShadow(servingCategory, shadow) {
+      const labels = { category: servingCategory, model: shadow.model, version: String(shadow.version) };
+      shadowPredictions.inc(labels);
+      if (shadow.category === servingCategory) shadowAgreements.inc(labels);
     },
   };
 }

@@ -47,6 +47,7 @@ export {
 export { type ExtractOptions, type ExtractResult, extractEmbeddings } from './extract-embeddings.js';
 export { buildHeadModel, type DenseLayer, type HeadWeights } from './head-model.js';
 export { type HeadCard, headCardSchema, headDir, loadHead, type StoredHead, saveHead } from './head-store.js';
+export { type IntegerBank, quantiseBankRows, withIntegerMemorySearch } from './memory-search.js';
 export {
   blend,
   cosineSimilarities,

@@ -1,6 +1,7 @@
 import type { BackboneSpec } from './backbone-spec.js';
 import { tensorNames } from './embedding-model.js';
 import { ModelGraphError } from './errors.js';
+import { withIntegerMemorySearch } from './memory-search.js';
 import { appendGraph, graphOf, type ModelProto, valueInfo } from './onnx-graph.js';
 
 export interface PackageOptions {
@@ -15,11 +16,14 @@ export interface PackageOptions {
 /**
  * One deployable graph: `image` [batch, 3, h, w] → `probabilities` [batch, classes] and `embedding`
  * [batch, width] (kept as an output for drift monitoring). Built from an embedding graph (one backbone's or
- * several composed) and our head graph; the embedding graph is edited in place.
+ * several composed) and our head graph, its neighbour memory searched in int8; the embedding graph is edited
+ * in place.
  */
 export function packageModel(model: ModelProto, head: ModelProto, options: PackageOptions): ModelProto {
   const width = options.backbones.reduce((sum, b) => sum + b.embedding.width, 0);
-  const outputs = appendGraph(model, head, 'head/', { [tensorNames.embedding]: tensorNames.embedding });
+  const outputs = appendGraph(model, withIntegerMemorySearch(head), 'head/', {
+    [tensorNames.embedding]: tensorNames.embedding,
+  });
   const probabilities = outputs[tensorNames.probabilities];
   if (!probabilities) throw new ModelGraphError(`head graph has no '${tensorNames.probabilities}' output`);
   const graph = graphOf(model);

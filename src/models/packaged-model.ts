@@ -127,8 +127,8 @@ export async function readBackboneFiles(
   );
 }
 
-// Bump when the packaging itself changes, so cached packaged files are rebuilt.
-const packageFormatVersion = 1;
+// Bump when the packaging itself changes, so cached packaged files are rebuilt (2: int8 memory search).
+const packageFormatVersion = 2;
 
 function checkHeadMatches(model: ModelConfig, card: HeadCard, uses: readonly BackboneUse[]): void {
   const problems: string[] = [];

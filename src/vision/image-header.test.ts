@@ -9,7 +9,7 @@ function photo(width: number, height: number) {
 }
 
 describe('readImageHeader', () => {
-  it('should read the stored size of JPEG, progressive JPEG, PNG and both WebP kinds as sharp does', async () => {
+  it('should read the stored size of JPEG, progressive JPEG, PNG and both WebP kinds, and a JPEG orientation, as sharp does', async () => {
     const cases = await Promise.all([
       photo(640, 480).jpeg().toBuffer(),
       photo(301, 999).jpeg({ progressive: true }).withMetadata({ orientation: 6 }).toBuffer(),
@@ -21,7 +21,51 @@ describe('readImageHeader', () => {
     for (const bytes of cases) {
       const meta = await sharp(bytes).metadata();
       const header = readImageHeader(bytes);
-      assert.deepEqual(header, { format: meta.format, width: meta.width, height: meta.height });
+      const orientation = meta.format === 'jpeg' ? { orientation: meta.orientation ?? 1 } : {};
+      assert.deepEqual(header, {
+        format: meta.format,
+        width: meta.width,
+        height: meta.height,
+        ...orientation,
+      });
+    }
+  });
+
+  it('should read every EXIF orientation of a JPEG, big- and little-endian, as sharp does', async () => {
+    for (const orientation of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const bytes = await photo(40, 30).jpeg().withMetadata({ orientation }).toBuffer();
+      assert.equal(readImageHeader(bytes)?.orientation, (await sharp(bytes).metadata()).orientation);
+      // The same tag in a little-endian TIFF block: II, 42, IFD0 at 8, one entry (0x0112, SHORT, 1, value).
+      const tiff = [
+        0x49,
+        0x49,
+        42,
+        0,
+        8,
+        0,
+        0,
+        0,
+        1,
+        0,
+        0x12,
+        0x01,
+        3,
+        0,
+        1,
+        0,
+        0,
+        0,
+        orientation,
+        0,
+        0,
+        0,
+        0,
+        0,
+      ];
+      const app1 = [0xff, 0xe1, 0, tiff.length + 8, ...Buffer.from('Exif\0\0'), ...tiff];
+      const plain = await photo(40, 30).jpeg().toBuffer();
+      const little = Buffer.concat([plain.subarray(0, 2), Buffer.from(app1), plain.subarray(2)]);
+      assert.equal(readImageHeader(little)?.orientation, (await sharp(little).metadata()).orientation ?? 1);
     }
   });
 

@@ -5,6 +5,8 @@ export interface ImageHeader {
   /** As stored, before EXIF orientation: only the pixel count matters to callers. */
   readonly width: number;
   readonly height: number;
+  /** EXIF orientation 1–8 of a JPEG (1 when it has none); absent for other formats, which sharp reads. */
+  readonly orientation?: number;
 }
 
 /**
@@ -17,6 +19,7 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
   if (!format) return undefined;
   const size = format === 'jpeg' ? jpegSize(bytes) : format === 'png' ? pngSize(bytes) : webpSize(bytes);
   if (!size || size.width < 1 || size.height < 1) return undefined;
+  if (format === 'jpeg') return { format, ...size, orientation: jpegOrientation(bytes) };
   return { format, ...size };
 }
 
@@ -96,6 +99,41 @@ function jpegSize(bytes: Uint8Array): Size | undefined {
     at += 2 + u16(bytes, at + 2);
   }
   return undefined;
+}
+
+/**
+ * The orientation tag of a JPEG's first Exif APP1 segment, as libvips reads it (a value outside 1–8 counts
+ * as 1), so a JPEG's oriented size needs no libvips header pass.
+ */
+function jpegOrientation(bytes: Uint8Array): number {
+  let at = 2;
+  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1]!;
+    if (marker === 0xda || marker === 0xd9) return 1;
+    const length = u16(bytes, at + 2);
+    if (marker === 0xe1 && String.fromCharCode(...bytes.subarray(at + 4, at + 10)) === 'Exif\0\0')
+      return exifOrientation(bytes.subarray(at + 10, at + 2 + length));
+    at += 2 + length;
+  }
+  return 1;
+}
+
+function exifOrientation(tiff: Uint8Array): number {
+  if (tiff.length < 8) return 1;
+  const view = new DataView(tiff.buffer, tiff.byteOffset, tiff.byteLength);
+  const little = tiff[0] === 0x49;
+  const ifd = view.getUint32(4, little);
+  if (ifd + 2 > tiff.length) return 1;
+  const entries = view.getUint16(ifd, little);
+  for (let i = 0; i < entries; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > tiff.length) return 1;
+    if (view.getUint16(entry, little) === 0x0112) {
+      const value = view.getUint16(entry + 8, little);
+      return value >= 1 && value <= 8 ? value : 1;
+    }
+  }
+  return 1;
 }
 
 function pngSize(bytes: Uint8Array): Size | undefined {

@@ -7,5 +7,6 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
-  python3-torch python3-torchvision python3-fastapi python3-uvicorn python3-pil python3-numpy
-/usr/bin/python3 -c 'import torch, torchvision, fastapi, uvicorn; print("peer ready: torch", torch.__version__, "torchvision", torchvision.__version__)'
+  python3-torch python3-torchvision python3-fastapi python3-uvicorn python3-uvloop python3-httptools \
+  python3-pil python3-numpy
+/usr/bin/python3 -c 'import torch, torchvision, fastapi, uvicorn, uvloop, httptools; print("peer ready: torch", torch.__version__, "torchvision", torchvision.__version__)'

@@ -19,6 +19,14 @@ export {
 } from './load-generator.js';
 export { measureOffline, type OfflineOptions } from './offline.js';
 export { defaultLadder, isSaturated, type RateStep, rateLadder, sustainableThroughput } from './open-loop.js';
+export {
+  type PeerPoint,
+  type PeerRace,
+  type PeerRaceOptions,
+  type PeerRatios,
+  peerRatios,
+  racePeers,
+} from './peers.js';
 export { type ResourceSample, startResourceSampler } from './resource-sampler.js';
 export { type BenchOptions, benchRecipe } from './run-bench.js';
 export {

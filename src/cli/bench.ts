@@ -1,10 +1,14 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type BenchResult,
   benchRecipe,
   checkGoals,
   formatSummary,
+  loadTestPhotos,
+  racePeers,
+  readFloor,
+  shareOfFloor,
   summariseResults,
 } from '../bench/index.js';
 import { type Environment, projectPath } from '../core/index.js';
@@ -17,11 +21,17 @@ import { defineVerb, numberFlag, type VerbValues } from './verb.js';
 const usage = `usage: gourmetgram bench (--recipe <file|name> | --all) [--seconds <n>] [--clients <n>] [--step-seconds <n>]
                          [--target-ms <n>] [--photos <n>] [--no-siege] [--data <dir>] [--results <dir>]
    or: gourmetgram bench --summary   (the side-by-side table from saved results, measuring nothing)
+   or: gourmetgram bench --peers [--recipe latency] [--peer-seconds <n>] [--python /usr/bin/python3]
 Measures each recipe: offline (test accuracy, model size, load time, inference latency batch 1 and throughput
 batch 8/32), then one real 'gourmetgram serve' replica: <clients> closed-loop clients for <seconds> s (our
 generator, then siege when installed), and open-loop fixed arrival rates up to saturation. Writes
 results/<recipe>/bench.json and capacity.json (read by 'gourmetgram cost'), then prints a side-by-side summary
-with ratios to the predecessor (results/bench-summary.json). Defaults: 60 s, 10 clients, p99 target 100 ms.`;
+with ratios to the predecessor (results/bench-summary.json). Defaults: 60 s, 10 clients, p99 target 100 ms.
+--peers: the recipe's server and the tuned PyTorch peer (scripts/peer/torch_peer.py, set up once with
+scripts/peer/setup-python-peer.sh) driven by one client with the same photos, closed loop at 1, 2, 4, 8 and
+16 clients for <peer-seconds> s each (default 15), alternating; prints photos/s at equal p99 and the lone
+photo's p50 as ratios, and writes results/peers.json. Serving figures are printed as shares of the floor
+(results/floor.json, from npm run bench:floor).`;
 
 const options = {
   recipe: { type: 'string', multiple: true },
@@ -33,6 +43,9 @@ const options = {
   photos: { type: 'string', default: '200' },
   'no-siege': { type: 'boolean', default: false },
   summary: { type: 'boolean', default: false },
+  peers: { type: 'boolean', default: false },
+  'peer-seconds': { type: 'string', default: '15' },
+  python: { type: 'string', default: '/usr/bin/python3' },
   data: { type: 'string' },
   results: { type: 'string', default: projectPath('results') },
 } as const;
@@ -40,6 +53,7 @@ const options = {
 export const run = defineVerb({ usage, options, run: ({ values }, env) => bench(values, env) });
 
 async function bench(values: VerbValues<typeof options>, env: Environment): Promise<number> {
+  if (values.peers) return peers(values, env);
   if (!values.all && !values.recipe?.length && !values.summary)
     throw new UsageError('one of --recipe, --all or --summary is required');
   const positive = (flag: string, text: string) => numberFlag(flag, text);
@@ -118,4 +132,36 @@ async function readSaved(resultsDir: string, recipe: string): Promise<BenchResul
   if (!text) return undefined;
   const parsed = JSON.parse(text) as BenchResult;
   return parsed.schema === 'gourmetgram.bench/1' ? parsed : undefined;
+}
+
+async function peers(values: VerbValues<typeof options>, env: Environment): Promise<number> {
+  const recipe = await loadRecipe(values.recipe?.[0] ?? 'latency');
+  const seconds = numberFlag('peer-seconds', values['peer-seconds']);
+  const floor = await readFloor();
+  const race = await racePeers({
+    recipe,
+    store: storeOptions(env),
+    env: {
+      GOURMETGRAM_CACHE: env.cacheDir,
+      ...(env.modelMirror ? { GOURMETGRAM_MODEL_MIRROR: env.modelMirror } : {}),
+    },
+    photos: await loadTestPhotos(dataDirFrom(values.data, env), numberFlag('photos', values.photos)),
+    concurrencies: [1, 2, 4, 8, 16],
+    seconds,
+    python: values.python,
+    floor,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const r = race.ratios;
+  const best = Math.max(...race.ours.points.map((p) => p.photos_per_second));
+  process.stdout.write(
+    `${recipe.name} vs ${race.peer.name}, ${race.photos} test photos, ${seconds} s per run, load ${race.machine.load_average.map((l) => l.toFixed(1)).join(' ')}\n` +
+      `  at equal p99 (<= ${r.p99_target_ms.toFixed(1)} ms, the peer's at its best): ours ${r.ours_photos_per_second.toFixed(1)} photos/s, ` +
+      `peer ${r.peer_photos_per_second.toFixed(1)} photos/s -> x${r.throughput_at_equal_p99.toFixed(2)}\n` +
+      `  lone photo p50: x${r.p50_speedup_at_concurrency_1.toFixed(2)} faster; our best ${best.toFixed(1)} photos/s ${shareOfFloor(floor, best)}\n`,
+  );
+  await mkdir(values.results, { recursive: true });
+  await writeFile(join(values.results, 'peers.json'), `${JSON.stringify(race, null, 2)}\n`);
+  process.stdout.write(`wrote ${join(values.results, 'peers.json')}\n`);
+  return 0;
 }

@@ -5,9 +5,10 @@
  * Writes results/<recipe>/serve.json. Figures, not assertions: the machine is shared and noisy.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BenchError } from '../src/bench/index.js';
+import { BenchError, readFloor, shareOfFloor } from '../src/bench/index.js';
 import { generateLoad, type LoadItem, type LoadResult } from '../src/bench/load-generator.js';
 import { type ResourceSample, startResourceSampler } from '../src/bench/resource-sampler.js';
 import {
@@ -61,6 +62,8 @@ interface Row {
   readonly load: LoadResult;
   readonly meanBatch: number;
   readonly resources: ResourceSample;
+  /** 1-minute load average when the run ended (the machine is shared). */
+  readonly loadAverage: number;
 }
 
 async function measure(
@@ -88,6 +91,7 @@ async function measure(
     load,
     meanBatch: batches > 0 ? (after.sum - before.sum) / batches : Number.NaN,
     resources,
+    loadAverage: loadavg()[0]!,
   };
 }
 
@@ -122,18 +126,25 @@ try {
   await server.stop();
 }
 
+// Every throughput against the machine's measured floor (results/floor.json, npm run bench:floor).
+const floor = await readFloor();
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const lines = [
   `recipe ${recipe.name} (${recipe.model.backbone} ${recipe.model.precision} ${recipe.model.input_size}px; instances ${recipe.serving.instances}, ` +
     `intra_op ${recipe.serving.intra_op_threads}, max_batch ${recipe.serving.max_batch_size}, delay ${recipe.serving.max_queue_delay_ms} ms)`,
   `cold start to ready: ${colds.map((c) => `${Math.round(c)} ms`).join(', ')} (spawn → ready line, 3 runs)`,
   '',
-  'run                       req/s    p50 ms   p95 ms   p99 ms  batch  CPU cores  peak RSS MB  answers',
+  floor
+    ? `floor: ${f(floor.photos_per_second, 0)} photos/s, lone photo ${f(floor.lone_latency_ms, 2)} ms (results/floor.json, ${floor.created})`
+    : 'no results/floor.json: run npm run bench:floor for shares of the floor',
+  'run                       req/s  floor    p50 ms   p95 ms   p99 ms  batch  CPU cores  peak RSS MB  load  answers',
   ...rows.map(
     (r) =>
-      `${r.label.padEnd(24)} ${f(r.load.throughput).padStart(6)} ${f(r.load.latency.p50, 2).padStart(9)} ${f(r.load.latency.p95, 2).padStart(8)} ` +
+      `${r.label.padEnd(24)} ${f(r.load.throughput).padStart(6)} ${shareOfFloor(floor, r.load.throughput).replace(' of floor', '').padStart(6)} ${f(r.load.latency.p50, 2).padStart(9)} ${f(r.load.latency.p95, 2).padStart(8)} ` +
       `${f(r.load.latency.p99, 2).padStart(8)} ${f(r.meanBatch, 2).padStart(6)} ${f(r.resources.cpuCores, 2).padStart(10)} ` +
-      `${f(r.resources.peakRssBytes / 2 ** 20, 0).padStart(12)}  ${Object.entries(r.load.statuses)
+      `${f(r.resources.peakRssBytes / 2 ** 20, 0).padStart(12)} ${f(r.loadAverage).padStart(5)}  ${Object.entries(
+        r.load.statuses,
+      )
         .map(([k, v]) => `${k}:${v}`)
         .join(' ')}` +
       (r.load.rejectedLatency.count ? ` (rejections p99 ${f(r.load.rejectedLatency.p99, 1)} ms)` : ''),
@@ -146,7 +157,15 @@ const result = {
   schema: 'gourmetgram.bench.serve/1',
   recipe: recipe.name,
   created: new Date().toISOString(),
-  machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+  machine: { cores: cpus().length, node: process.version, load_average: loadavg() },
+  floor: floor
+    ? {
+        photos_per_second: floor.photos_per_second,
+        lone_latency_ms: floor.lone_latency_ms,
+        created: floor.created,
+        peak_share: Math.max(...rows.map((r) => r.load.throughput)) / floor.photos_per_second,
+      }
+    : null,
   serving: recipe.serving,
   photos: photos.length,
   cold_start_ms: colds,

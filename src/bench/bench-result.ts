@@ -70,4 +70,11 @@ export interface BenchResult {
     readonly p99_ms: number;
     readonly cpu_cores: number;
   } | null;
+  /** The serving figures as shares of the machine's floor (results/floor.json), when one was measured. */
+  readonly floor?: {
+    readonly photos_per_second: number;
+    readonly lone_latency_ms: number;
+    readonly closed_loop_share: number;
+    readonly sustainable_share: number | null;
+  } | null;
 }

@@ -7,6 +7,7 @@ import { projectPath } from '../core/index.js';
 import {
   buildEmbeddingModel,
   createOnnxSession,
+  decodeModel,
   encodeModel,
   loadHead,
   type ModelStoreOptions,
@@ -14,6 +15,7 @@ import {
   type PackagedModel,
   preparePackagedModel,
   resolveBackbone,
+  withIntegerMemorySearch,
 } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { imageToPixels, inspectImage, writeNormalisedChw } from '../vision/index.js';
@@ -63,7 +65,7 @@ export interface FloorOptions {
 
 /**
  * Measures each stage of serving one photo alone, in this process, one libvips thread and the recipe's
- * model: the header, the full decode, the served sharp pipeline (decode with shrink-on-load, resize, crop),
+ * model: the header (sharp's and ours), the full decode, the served sharp pipeline (decode with shrink-on-load, resize, crop),
  * normalisation to float CHW, the packaged model and its backbone and head apart at batch 1 and 8 on one and
  * two threads, and an empty HTTP round trip to a Fastify process that reads the body and answers JSON.
  */
@@ -80,7 +82,8 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
   const previousConcurrency = sharp.concurrency();
   sharp.concurrency(1);
   try {
-    add(await perPhoto('header (sharp metadata)', rounds, bytes, (b) => inspectImage(b)));
+    add(await perPhoto('header (sharp metadata)', rounds, bytes, (b) => sharp(b).metadata()));
+    add(await perPhoto('header (served: JS for JPEG, checks)', rounds, bytes, (b) => inspectImage(b)));
     add(
       await perPhoto('decode, full size', rounds, bytes, (b) =>
         sharp(b).rotate().removeAlpha().raw().toBuffer(),
@@ -192,16 +195,23 @@ async function measureModels(
   const embedding = (await backboneSession.run(batch1, dims1)).embedding!.data;
   await backboneSession.release();
   const head = await loadHead(packaged.card.name, undefined);
-  const headSession = await createOnnxSession(head.bytes, {
-    intraOpThreads: 1,
-    graphOptimizationLevel: 'all',
-  });
+  // The committed head (float memory bank) and the head as packaged (int8 memory search), side by side.
+  const heads = [
+    ['head alone (committed, float memory), batch 1, 1 thread', head.bytes],
+    [
+      'head alone (packaged, int8 memory), batch 1, 1 thread',
+      encodeModel(withIntegerMemorySearch(decodeModel(head.bytes))),
+    ],
+  ] as const;
   const headDims = [1, embedding.length];
-  await headSession.run(embedding, headDims);
-  stages.push(
-    await perCall('head alone, batch 1, 1 thread', rounds, 200, () => headSession.run(embedding, headDims)),
+  const headSessions = await Promise.all(
+    heads.map(([, bytes]) => createOnnxSession(bytes, { intraOpThreads: 1, graphOptimizationLevel: 'all' })),
   );
-  await headSession.release();
+  for (const [i, [label]] of heads.entries()) {
+    await headSessions[i]!.run(embedding, headDims);
+    stages.push(await perCall(label, rounds, 200, () => headSessions[i]!.run(embedding, headDims)));
+  }
+  await Promise.all(headSessions.map((s) => s.release()));
   return stages;
 }
 

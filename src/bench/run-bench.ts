@@ -5,6 +5,7 @@ import type { ModelStoreOptions } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import type { BenchResult, ClosedLoopRun, SiegeRun } from './bench-result.js';
 import { capacityFrom, sustainablePoint } from './capacity.js';
+import { type FloorResult, shareOfFloor } from './floor.js';
 import { generateLoad, type LoadItem } from './load-generator.js';
 import { measureOffline } from './offline.js';
 import { isSaturated, type RateStep, rateLadder } from './open-loop.js';
@@ -34,6 +35,8 @@ export interface BenchOptions {
   /** Where bench.json and capacity.json go (results/<recipe>). */
   readonly outDir: string;
   readonly log: (line: string) => void;
+  /** The machine's floor (results/floor.json): serving figures are printed as shares of it. */
+  readonly floor?: FloorResult | undefined;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -75,14 +78,19 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
     const url = `${server.url}/predict`;
     await generateLoad({ url, items: photos, concurrency: 2, requests: 20 });
     const idle = await closedLoop(server, url, photos, 1, { requests: 60, durationMs: 15_000 });
-    log(`[${recipe.name}] idle (1 client): p50 ${idle.load.latency.p50.toFixed(1)} ms`);
+    const floor = options.floor;
+    const share = (rps: number) => (floor ? ` (${shareOfFloor(floor, rps)})` : '');
+    log(
+      `[${recipe.name}] idle (1 client): p50 ${idle.load.latency.p50.toFixed(1)} ms` +
+        (floor ? ` (floor: a lone photo ${floor.lone_latency_ms.toFixed(1)} ms)` : ''),
+    );
     log(`[${recipe.name}] ${options.clients} clients closed loop for ${options.seconds} s (our generator)`);
     const closed = await closedLoop(server, url, photos, options.clients, {
       durationMs: options.seconds * 1000,
     });
     log(
       `[${recipe.name}]   availability ${(closed.availability * 100).toFixed(2)}%, mean ${closed.load.latency.mean.toFixed(1)} ms, ` +
-        `${closed.load.throughput.toFixed(1)} req/s, CPU ${closed.resources.cpuCores.toFixed(2)} cores, peak RSS ${(closed.resources.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
+        `${closed.load.throughput.toFixed(1)} req/s${share(closed.load.throughput)}, CPU ${closed.resources.cpuCores.toFixed(2)} cores, peak RSS ${(closed.resources.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
     );
     let siege: SiegeRun | null = null;
     if (options.useSiege && (await siegeAvailable())) {
@@ -103,11 +111,12 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
       const step = await openLoopStep(server, url, photos, rate, options.stepSeconds);
       steps.push(step);
       log(
-        `[${recipe.name}] open loop ${rate} req/s offered: ${step.achievedRps.toFixed(1)} achieved, p50 ${step.p50Ms.toFixed(1)} ms, ` +
+        `[${recipe.name}] open loop ${rate} req/s offered: ${step.achievedRps.toFixed(1)} achieved${share(step.achievedRps)}, p50 ${step.p50Ms.toFixed(1)} ms, ` +
           `p99 ${step.p99Ms.toFixed(1)} ms, errors ${(step.errorShare * 100).toFixed(1)}%`,
       );
       if (isSaturated(step, options.latencyTargetMs)) break;
     }
+    const sustainable = sustainablePoint(steps, options.latencyTargetMs);
     const result: BenchResult = {
       schema: 'gourmetgram.bench/1',
       recipe: recipe.name,
@@ -125,7 +134,15 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
       closed_loop: closed,
       siege,
       open_loop: steps,
-      sustainable: sustainablePoint(steps, options.latencyTargetMs),
+      sustainable,
+      floor: floor
+        ? {
+            photos_per_second: floor.photos_per_second,
+            lone_latency_ms: floor.lone_latency_ms,
+            closed_loop_share: closed.load.throughput / floor.photos_per_second,
+            sustainable_share: sustainable ? sustainable.throughput_rps / floor.photos_per_second : null,
+          }
+        : null,
     };
     await mkdir(options.outDir, { recursive: true });
     await writeFile(join(options.outDir, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -83,6 +83,7 @@ async function bench(values: VerbValues<typeof options>, env: Environment): Prom
   process.stderr.write(`${JSON.stringify({ msg: 'effective configuration', ...settings })}\n`);
   const bars = new Map<string, (done: number, total: number) => void>();
   const results: BenchResult[] = [];
+  const floor = await readFloor();
   for (const recipe of recipes)
     results.push(
       await benchRecipe({
@@ -98,6 +99,7 @@ async function bench(values: VerbValues<typeof options>, env: Environment): Prom
         useSiege: settings.siege,
         outDir: join(values.results, recipe.name),
         log: (line) => process.stderr.write(`${line}\n`),
+        floor,
         onProgress: (stage, done, total) => {
           if (!bars.has(stage)) bars.set(stage, progressReporter(stage));
           bars.get(stage)!(done, total);

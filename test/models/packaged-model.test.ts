@@ -91,7 +91,7 @@ describe('packaged model', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL_MIRROR
     }
   });
 
-  it('should agree with the JS head when a nearest-neighbour memory is blended in', async () => {
+  it('should agree with the JS head within the int8 search step when a nearest-neighbour memory is blended in', async () => {
     const embedder = await createOnnxSession(
       encodeModel(buildEmbeddingModel(backbone, spec, { flipTta: false })),
     );
@@ -125,7 +125,9 @@ describe('packaged model', { skip: mirrorDir ? false : 'GOURMETGRAM_MODEL_MIRROR
     console.log(
       `packaged with memory vs JS: max |Δp| ${diff.toExponential(2)}; memory moves p by ${maxAbsDiff(js, plain).toFixed(3)}`,
     );
-    assert.ok(diff < 1e-4);
+    // The packaged memory search is int8 (memory-search.ts): probabilities move by up to ~0.02 (0.018 at most
+    // on the 788 Food-11 test photos, top-1 unchanged), against 0.54 for the memory itself here.
+    assert.ok(diff < 0.02);
     assert.ok(maxAbsDiff(js, plain) > 0.01, 'the memory changes the prediction');
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normal, seededRandom } from '../vision/random.js';
+import { normal, seededRandom } from '../core/index.js';
 import { buildHeadModel } from './head-model.js';
 import { quantiseBankRows, withIntegerMemorySearch } from './memory-search.js';
 import { quantiseBank, unitRows } from './neighbour-memory.js';

@@ -108,146 +108,201 @@ interface Cohort {
  */
 export function simulatePolicy(load: Load, replica: ReplicaModel, policy: Policy): PolicyOutcome {
   const seconds = load.openRps.length;
-  const s = replica.latencyP50Ms / 1000;
-  const targetS = replica.latencyTargetMs / 1000;
-  const capacity = replica.throughputRps;
-  const scaler = policy.kind === 'fixed' ? undefined : policy.autoscaler;
-  // Pods as the second each becomes ready. The day starts warm, at the policy's floor; scale-to-zero starts at
-  // zero only when the day opens without a request.
+  const replay = new PolicyReplay(replica, policy, initialPods(load, policy));
+  for (let t = 0; t < seconds; t++)
+    replay.second(t, load.openRps[t] ?? 0, load.clients[t] ?? 0, t === seconds - 1);
+  return replay.outcome();
+}
+
+/**
+ * Pods at the start of the day: warm, at the policy's floor; scale-to-zero starts at zero only when the day
+ * opens without a request.
+ */
+function initialPods(load: Load, policy: Policy): number {
+  if (policy.kind === 'fixed') return policy.replicas;
   const quietStart = (load.openRps[0] ?? 0) === 0 && (load.clients[0] ?? 0) === 0;
-  const initial =
-    policy.kind === 'fixed'
-      ? policy.replicas
-      : policy.kind === 'scale-to-zero' && quietStart
-        ? 0
-        : Math.max(1, scaler!.minReplicas);
-  let pods: number[] = Array.from({ length: initial }, () => 0);
-  const backlog: Cohort[] = [];
-  let backlogTotal = 0;
-  let closedStuckSince: number | undefined;
-  let lastRequestAt = Number.NEGATIVE_INFINITY;
-  const recommendations: { at: number; replicas: number }[] = [];
-  let window = { inSystem: 0, served: 0, seconds: 0 };
-  let podSeconds = 0;
-  let peak = initial;
-  let requests = 0;
-  let overTarget = 0;
-  const minutes: MinuteSample[] = [];
-  let minute = { podSeconds: 0, readySeconds: 0, requests: 0, over: 0, latencySum: 0 };
+  return policy.kind === 'scale-to-zero' && quietStart ? 0 : Math.max(1, policy.autoscaler.minReplicas);
+}
 
-  const complete = (count: number, latency: number): void => {
-    if (count <= 0) return;
-    requests += count;
-    minute.requests += count;
-    minute.latencySum += count * latency;
-    if (latency > targetS + 1e-9) {
-      overTarget += count;
-      minute.over += count;
-    }
-  };
+interface MetricWindow {
+  inSystem: number;
+  served: number;
+  seconds: number;
+}
 
-  for (let t = 0; t < seconds; t++) {
-    const lambda = load.openRps[t] ?? 0;
-    const clients = load.clients[t] ?? 0;
-    const ready = pods.filter((at) => at <= t).length;
-    const mu = ready * capacity;
-    if (lambda > 0 || clients > 0) lastRequestAt = t;
-    backlog.push({ arrivedAt: t, amount: lambda });
-    backlogTotal += lambda;
+interface MinuteTally {
+  podSeconds: number;
+  readySeconds: number;
+  requests: number;
+  over: number;
+  latencySum: number;
+}
+
+const emptyWindow = (): MetricWindow => ({ inSystem: 0, served: 0, seconds: 0 });
+const emptyMinute = (): MinuteTally => ({ podSeconds: 0, readySeconds: 0, requests: 0, over: 0, latencySum: 0 });
+
+/** The state of one replay, advanced a second at a time: pods, the open-loop backlog, the autoscaler, tallies. */
+class PolicyReplay {
+  /** Each pod as the second it becomes ready. */
+  private pods: number[];
+  private readonly backlog: Cohort[] = [];
+  private backlogTotal = 0;
+  private closedStuckSince: number | undefined;
+  private lastRequestAt = Number.NEGATIVE_INFINITY;
+  private readonly recommendations: { at: number; replicas: number }[] = [];
+  private window = emptyWindow();
+  private podSeconds = 0;
+  private peak: number;
+  private requests = 0;
+  private overTarget = 0;
+  private readonly minutes: MinuteSample[] = [];
+  private minute = emptyMinute();
+  /** One request's service time and the latency target, in seconds. */
+  private readonly s: number;
+  private readonly targetS: number;
+
+  constructor(
+    private readonly replica: ReplicaModel,
+    private readonly policy: Policy,
+    initial: number,
+  ) {
+    this.pods = Array.from({ length: initial }, () => 0);
+    this.peak = initial;
+    this.s = replica.latencyP50Ms / 1000;
+    this.targetS = replica.latencyTargetMs / 1000;
+  }
+
+  second(t: number, lambda: number, clients: number, last: boolean): void {
+    const ready = this.readyAt(t);
+    const mu = ready * this.replica.throughputRps;
+    if (lambda > 0 || clients > 0) this.lastRequestAt = t;
+    this.backlog.push({ arrivedAt: t, amount: lambda });
+    this.backlogTotal += lambda;
     let served = 0;
     let openServed = 0;
     if (mu === 0) {
-      if (clients > 0 && closedStuckSince === undefined) closedStuckSince = t;
+      if (clients > 0 && this.closedStuckSince === undefined) this.closedStuckSince = t;
     } else {
-      if (closedStuckSince !== undefined) {
-        // Each client's request waited for the first replica; they all complete now.
-        complete(clients, t - closedStuckSince + s);
-        closedStuckSince = undefined;
-      }
-      const closedWant = clients > 0 ? clients / s : 0;
-      let closedServed = closedWant;
-      let openCapacity = mu - closedWant;
-      if (backlogTotal + closedWant > mu) {
-        // Saturated: this second's open-loop arrivals keep their rate (they hold only λ·p50 places in the
-        // system); what is left is shared between the clients and the older backlog by the requests present.
-        const older = backlogTotal - lambda;
-        closedServed = Math.min(closedWant, (Math.max(0, mu - lambda) * clients) / (clients + older));
-        openCapacity = mu - closedServed;
-      }
-      if (clients > 0) complete(closedServed, Math.max(s, clients / closedServed));
-      served += closedServed;
-      // Open-loop requests leave first-in first-out; those that arrived this second wait behind the backlog.
-      const ahead = backlogTotal - lambda;
-      while (backlog.length && openCapacity > 1e-12) {
-        const cohort = backlog[0]!;
-        const take = Math.min(cohort.amount, openCapacity);
-        const wait = cohort.arrivedAt === t ? ahead / mu : t - cohort.arrivedAt;
-        complete(take, wait + s);
-        cohort.amount -= take;
-        openCapacity -= take;
-        backlogTotal -= take;
-        served += take;
-        openServed += take;
-        if (cohort.amount <= 1e-12) backlog.shift();
-      }
+      const closedServed = this.serveClosed(t, lambda, clients, mu);
+      openServed = this.serveOpen(t, lambda, mu - closedServed, mu);
+      served = closedServed + openServed;
     }
-    if (backlogTotal < 1e-9) {
-      backlog.length = 0;
-      backlogTotal = 0;
+    if (this.backlogTotal < 1e-9) {
+      this.backlog.length = 0;
+      this.backlogTotal = 0;
     }
     // Requests in the system, for the autoscaler's gauges: open-loop ones waiting or in service (Little's law at
     // p50), and every closed-loop client, which always has one request outstanding.
-    window.inSystem += backlogTotal + openServed * s + clients;
-    window.served += served;
-    window.seconds++;
-    podSeconds += pods.length;
-    minute.podSeconds += pods.length;
-    minute.readySeconds += ready;
+    this.window.inSystem += this.backlogTotal + openServed * this.s + clients;
+    this.window.served += served;
+    this.window.seconds++;
+    this.podSeconds += this.pods.length;
+    this.minute.podSeconds += this.pods.length;
+    this.minute.readySeconds += ready;
+    const scaler = this.policy.kind === 'fixed' ? undefined : this.policy.autoscaler;
+    if (scaler && (t + 1) % scaler.syncPeriodS === 0) this.autoscale(scaler, t);
+    if ((t + 1) % 60 === 0 || last) this.closeMinute();
+  }
 
-    if (scaler && (t + 1) % scaler.syncPeriodS === 0) {
-      const readyNow = pods.filter((at) => at <= t).length;
-      const metric = averageMetric(scaler, window, readyNow, replica);
-      window = { inSystem: 0, served: 0, seconds: 0 };
-      let desired = desiredReplicas(scaler, pods.length, readyNow, metric, recommendations, t);
-      if (policy.kind === 'scale-to-zero') {
-        if (pods.length === 0)
-          desired = lastRequestAt > t - scaler.keda.pollingIntervalS || backlogTotal > 0 ? 1 : 0;
-        else if (t - lastRequestAt >= scaler.keda.cooldownS && backlogTotal === 0) desired = 0;
-      }
-      pods = resize(pods, desired, t + 1 + replica.coldStartS);
-      peak = Math.max(peak, pods.length);
+  outcome(): PolicyOutcome {
+    // Whatever still waits at the end of the day counts as late.
+    const late = this.backlogTotal > 0 ? this.backlogTotal : 0;
+    const requests = this.requests + late;
+    const overTarget = this.overTarget + late;
+    return {
+      replicaHours: this.podSeconds / 3600,
+      requests,
+      overTarget,
+      overTargetShare: requests > 0 ? overTarget / requests : 0,
+      peakReplicas: this.peak,
+      minutes: this.minutes,
+    };
+  }
+
+  private readyAt(t: number): number {
+    return this.pods.filter((at) => at <= t).length;
+  }
+
+  /** Closed-loop clients served this second; returns how many of their requests completed. */
+  private serveClosed(t: number, lambda: number, clients: number, mu: number): number {
+    if (this.closedStuckSince !== undefined) {
+      // Each client's request waited for the first replica; they all complete now.
+      this.complete(clients, t - this.closedStuckSince + this.s);
+      this.closedStuckSince = undefined;
     }
-    if ((t + 1) % 60 === 0 || t === seconds - 1) {
-      minutes.push({
-        minute: minutes.length,
-        replicas: minute.podSeconds / 60,
-        ready: minute.readySeconds / 60,
-        requests: minute.requests,
-        overTarget: minute.over,
-        meanLatencyMs: minute.requests > 0 ? (minute.latencySum / minute.requests) * 1000 : null,
-      });
-      minute = { podSeconds: 0, readySeconds: 0, requests: 0, over: 0, latencySum: 0 };
+    const closedWant = clients > 0 ? clients / this.s : 0;
+    let closedServed = closedWant;
+    if (this.backlogTotal + closedWant > mu) {
+      // Saturated: this second's open-loop arrivals keep their rate (they hold only λ·p50 places in the
+      // system); what is left is shared between the clients and the older backlog by the requests present.
+      const older = this.backlogTotal - lambda;
+      closedServed = Math.min(closedWant, (Math.max(0, mu - lambda) * clients) / (clients + older));
+    }
+    if (clients > 0) this.complete(closedServed, Math.max(this.s, clients / closedServed));
+    return closedServed;
+  }
+
+  /** Open-loop requests leave first-in first-out; those that arrived this second wait behind the backlog. */
+  private serveOpen(t: number, lambda: number, openCapacity: number, mu: number): number {
+    const ahead = this.backlogTotal - lambda;
+    let served = 0;
+    while (this.backlog.length && openCapacity > 1e-12) {
+      const cohort = this.backlog[0]!;
+      const take = Math.min(cohort.amount, openCapacity);
+      const wait = cohort.arrivedAt === t ? ahead / mu : t - cohort.arrivedAt;
+      this.complete(take, wait + this.s);
+      cohort.amount -= take;
+      openCapacity -= take;
+      this.backlogTotal -= take;
+      served += take;
+      if (cohort.amount <= 1e-12) this.backlog.shift();
+    }
+    return served;
+  }
+
+  private autoscale(scaler: Autoscaler, t: number): void {
+    const readyNow = this.readyAt(t);
+    const metric = averageMetric(scaler, this.window, readyNow, this.replica);
+    this.window = emptyWindow();
+    let desired = desiredReplicas(scaler, this.pods.length, readyNow, metric, this.recommendations, t);
+    if (this.policy.kind === 'scale-to-zero') {
+      if (this.pods.length === 0)
+        desired = this.lastRequestAt > t - scaler.keda.pollingIntervalS || this.backlogTotal > 0 ? 1 : 0;
+      else if (t - this.lastRequestAt >= scaler.keda.cooldownS && this.backlogTotal === 0) desired = 0;
+    }
+    this.pods = resize(this.pods, desired, t + 1 + this.replica.coldStartS);
+    this.peak = Math.max(this.peak, this.pods.length);
+  }
+
+  private closeMinute(): void {
+    const m = this.minute;
+    this.minutes.push({
+      minute: this.minutes.length,
+      replicas: m.podSeconds / 60,
+      ready: m.readySeconds / 60,
+      requests: m.requests,
+      overTarget: m.over,
+      meanLatencyMs: m.requests > 0 ? (m.latencySum / m.requests) * 1000 : null,
+    });
+    this.minute = emptyMinute();
+  }
+
+  private complete(count: number, latency: number): void {
+    if (count <= 0) return;
+    this.requests += count;
+    this.minute.requests += count;
+    this.minute.latencySum += count * latency;
+    if (latency > this.targetS + 1e-9) {
+      this.overTarget += count;
+      this.minute.over += count;
     }
   }
-  // Whatever still waits at the end of the day counts as late.
-  if (backlogTotal > 0) {
-    requests += backlogTotal;
-    overTarget += backlogTotal;
-  }
-  return {
-    replicaHours: podSeconds / 3600,
-    requests,
-    overTarget,
-    overTargetShare: requests > 0 ? overTarget / requests : 0,
-    peakReplicas: peak,
-    minutes,
-  };
 }
 
 /** The autoscaler's metric per ready pod, averaged over the last sync period. */
 function averageMetric(
   scaler: Autoscaler,
-  window: { inSystem: number; served: number; seconds: number },
+  window: MetricWindow,
   ready: number,
   replica: ReplicaModel,
 ): number {

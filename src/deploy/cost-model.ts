@@ -139,7 +139,13 @@ interface MinuteTally {
 }
 
 const emptyWindow = (): MetricWindow => ({ inSystem: 0, served: 0, seconds: 0 });
-const emptyMinute = (): MinuteTally => ({ podSeconds: 0, readySeconds: 0, requests: 0, over: 0, latencySum: 0 });
+const emptyMinute = (): MinuteTally => ({
+  podSeconds: 0,
+  readySeconds: 0,
+  requests: 0,
+  over: 0,
+  latencySum: 0,
+});
 
 /** The state of one replay, advanced a second at a time: pods, the open-loop backlog, the autoscaler, tallies. */
 class PolicyReplay {

@@ -74,11 +74,5 @@ export {
   serverVolumes,
   terminationGraceSeconds,
 } from './server-container.js';
-export {
-  checkTritonConfig,
-  type ModelIo,
-  readModelIo,
-  type TensorIo,
-  tritonConfig,
-} from './triton-config.js';
+export { checkTritonConfig, readModelIo } from './triton-config.js';
 export { type TritonRepository, writeTritonRepository } from './triton-repository.js';

@@ -42,6 +42,25 @@ export function formatPbtxt(message: PbObject, indent = ''): string {
   return lines.map((line) => `${line}\n`).join('');
 }
 
+/** A message in JSON form (enum values as strings) made writable: the values of `enumFields` become {@link PbEnum}s. */
+export function withEnums(message: JsonMessage, enumFields: ReadonlySet<string>): PbObject {
+  const convert = (
+    field: string,
+    value: JsonValue,
+  ): PbScalar | PbObject | readonly (PbScalar | PbObject)[] | undefined => {
+    if (value === undefined) return undefined;
+    if (Array.isArray(value)) return value.map((v) => convert(field, v) as PbScalar | PbObject);
+    if (typeof value === 'object') return withEnums(value as JsonMessage, enumFields);
+    return typeof value === 'string' && enumFields.has(field) ? new PbEnum(value) : value;
+  };
+  return Object.fromEntries(Object.entries(message).map(([field, value]) => [field, convert(field, value)]));
+}
+
+type JsonValue = string | number | boolean | undefined | JsonMessage | readonly JsonValue[];
+interface JsonMessage {
+  readonly [field: string]: JsonValue;
+}
+
 function isScalar(value: unknown): value is PbScalar {
   return typeof value !== 'object' || value instanceof PbEnum;
 }

@@ -1,18 +1,6 @@
+import type { ModelIo, TensorIo } from '../inference/index.js';
 import { decodeModel, graphOf } from '../models/index.js';
-import { modelInputSize, type Recipe } from '../recipes/index.js';
-import { PbEnum, type PbMessage, type PbObject, type PbScalar } from './pbtxt.js';
-
-/** One graph input or output: its name, Triton data type and dims (strings are symbolic, e.g. the batch). */
-export interface TensorIo {
-  readonly name: string;
-  readonly dataType: string;
-  readonly dims: readonly (number | string)[];
-}
-
-export interface ModelIo {
-  readonly inputs: readonly TensorIo[];
-  readonly outputs: readonly TensorIo[];
-}
+import { PbEnum, type PbMessage, type PbScalar } from './pbtxt.js';
 
 // ONNX TensorProto.DataType → Triton's TYPE_* names (only the types a vision model uses).
 const tritonTypes: Record<number, string> = {
@@ -39,56 +27,6 @@ export function readModelIo(onnx: Uint8Array): ModelIo {
   return {
     inputs: (graph.input ?? []).filter((i) => !initialisers.has(i.name ?? '')).map(describe),
     outputs: (graph.output ?? []).map(describe),
-  };
-}
-
-const graphLevels = { basic: -1, extended: 1, disabled: 2 } as const;
-
-/**
- * Triton's model configuration for the packaged model, from the recipe's serving section: batching with the
- * recipe's delay and preferred sizes, its queue bound and deadline, its instance count on CPU and its ONNX
- * Runtime threads and optimisation level.
- */
-export function tritonConfig(recipe: Recipe, modelName: string, io: ModelIo): PbObject {
-  const s = recipe.serving;
-  const tensor = (t: TensorIo, extra: PbObject = {}): PbObject => ({
-    name: t.name,
-    data_type: new PbEnum(t.dataType),
-    // With max_batch_size > 0 Triton adds the batch dimension itself; spatial dims come from the recipe.
-    dims: t.dims
-      .slice(1)
-      .map((d, i) => (typeof d === 'number' ? d : i >= 1 ? modelInputSize(recipe.model) : -1)),
-    ...extra,
-  });
-  const level = s.graph_optimization === 'all' ? undefined : graphLevels[s.graph_optimization];
-  return {
-    name: modelName,
-    platform: 'onnxruntime_onnx',
-    max_batch_size: s.mode === 'inline' ? 1 : s.max_batch_size,
-    version_policy: { latest: { num_versions: 1 } },
-    input: io.inputs.map((t) => tensor(t, t.dims.length === 4 ? { format: new PbEnum('FORMAT_NCHW') } : {})),
-    output: io.outputs.map((t) =>
-      tensor(t, t.name === 'probabilities' ? { label_filename: 'labels.txt' } : {}),
-    ),
-    // The predecessor's inline mode runs one request at a time: no batching at all.
-    dynamic_batching:
-      s.mode === 'inline'
-        ? undefined
-        : {
-            preferred_batch_size: s.preferred_batch_sizes.length ? [...s.preferred_batch_sizes] : undefined,
-            max_queue_delay_microseconds: Math.round(s.max_queue_delay_ms * 1000),
-            default_queue_policy: {
-              timeout_action: new PbEnum('REJECT'),
-              default_timeout_microseconds: s.timeout_ms * 1000,
-              max_queue_size: s.max_queue,
-            },
-          },
-    instance_group: [{ count: s.mode === 'inline' ? 1 : s.instances, kind: new PbEnum('KIND_CPU') }],
-    optimization: level === undefined ? undefined : { graph: { level } },
-    parameters: [
-      { key: 'intra_op_thread_count', value: { string_value: String(s.intra_op_threads) } },
-      { key: 'inter_op_thread_count', value: { string_value: '1' } },
-    ],
   };
 }
 

@@ -1,10 +1,11 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tritonConfig, tritonEnumFields } from '../inference/index.js';
 import type { PackagedModel } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import { TritonConfigMismatchError } from './errors.js';
-import { formatPbtxt, parsePbtxt } from './pbtxt.js';
-import { checkTritonConfig, readModelIo, tritonConfig } from './triton-config.js';
+import { formatPbtxt, parsePbtxt, withEnums } from './pbtxt.js';
+import { checkTritonConfig, readModelIo } from './triton-config.js';
 
 /** The files written, relative to the repository folder. */
 export interface TritonRepository {
@@ -24,7 +25,8 @@ export async function writeTritonRepository(
 ): Promise<TritonRepository> {
   const onnx = await readFile(model.path);
   const io = readModelIo(onnx);
-  const text = formatPbtxt(tritonConfig(recipe, model.name, io));
+  const config = tritonConfig(recipe, model.name, io, { labelFile: 'labels.txt' });
+  const text = formatPbtxt(withEnums(config, tritonEnumFields));
   const problems = checkTritonConfig(parsePbtxt(text), io);
   if (problems.length) throw new TritonConfigMismatchError(problems);
   const modelDir = join(outDir, model.name);

@@ -48,4 +48,12 @@ export {
 } from './oip-codec.js';
 export { toPrediction, topCount } from './prediction.js';
 export { createRemoteClassifier, type RemoteOptions } from './remote-classifier.js';
+export {
+  type ModelIo,
+  type TensorIo,
+  type TritonModelConfig,
+  type TritonValue,
+  tritonConfig,
+  tritonEnumFields,
+} from './triton-config.js';
 export { type PoolObserver, type PoolOptions, type PoolStats, WorkerPool } from './worker-pool.js';

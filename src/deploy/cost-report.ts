@@ -125,6 +125,9 @@ export function compareCosts(
 
 /** Replicas and mean latency per minute for each policy, stacked in one SVG. */
 export function costChartSvg(report: CostReport): string {
+  // HPA and scale-to-zero run the same autoscaler and agree most of the day; the later policy is dashed so
+  // the line it is drawn over stays visible.
+  const dash = (i: number) => (i === report.policies.length - 1 && i > 0 ? { dash: '5 4' } : {});
   const hours = Array.from({ length: 9 }, (_, i) => i * 180);
   const formatX = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:00`;
   const replicas = lineChartSvg({
@@ -133,8 +136,9 @@ export function costChartSvg(report: CostReport): string {
     yLabel: 'replicas',
     xTicks: hours,
     formatX,
-    series: report.policies.map((p) => ({
+    series: report.policies.map((p, i) => ({
       name: p.name,
+      ...dash(i),
       ...binnedSeries(
         p.minutes.map((m) => [m.minute, m.replicas] as const),
         10,
@@ -149,8 +153,9 @@ export function costChartSvg(report: CostReport): string {
     formatX,
     logY: true,
     reference: { y: report.figures.latencyTargetMs, label: `target ${report.figures.latencyTargetMs} ms` },
-    series: report.policies.map((p) => ({
+    series: report.policies.map((p, i) => ({
       name: p.name,
+      ...dash(i),
       ...binnedSeries(
         p.minutes.flatMap((m) => (m.meanLatencyMs === null ? [] : [[m.minute, m.meanLatencyMs] as const])),
         10,

@@ -7,6 +7,25 @@ export function renderDataCheckHtml(
   report: DataCheckReport,
   options: { contactSheet?: string } = {},
 ): string {
+  const sections = [
+    `<h1>Data check: ${escapeMarkup(report.root)}</h1>`,
+    summary(report),
+    ...charts(report),
+    ...sourceAndDuplicateTables(report),
+    options.contactSheet
+      ? `<h2>Top suspected label errors</h2><img src="${escapeMarkup(options.contactSheet)}" alt="contact sheet">`
+      : '',
+    ...fileTables(report),
+  ];
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GourmetGram data check</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;font-size:12px;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}svg{display:block;margin:1.5em 0}img{max-width:100%}</style></head><body>${sections.join('\n')}</body></html>\n`;
+}
+
+function summary(report: DataCheckReport): string {
+  const { settings } = report;
+  return `<p>${report.files} files (${escapeMarkup(report.layout)} layout); ${report.unreadable.length} unreadable, ${report.tiny.length} under ${settings.min_side} px; ${report.duplicates.length} duplicate pairs, ${report.leakage.length} exact or near copies across splits (${escapeMarkup(countsInWords(report.leakage_by_splits))}), ${report.similar_across_splits.length} similar scenes across splits; ${report.suspected_label_errors.length} suspected label errors (out-of-fold top-1 ${pct(report.out_of_fold_top1)}). Thresholds: dHash ≤ ${settings.maxHamming} bits or cosine ≥ ${settings.minCosine} to compare; near = dHash match with cosine ≥ ${settings.confirmCosine}, or cosine ≥ ${settings.strongCosine}.</p>`;
+}
+
+function charts(report: DataCheckReport): string[] {
   const splits = [
     ...new Set(Object.values(report.class_balance.counts).flatMap((c) => Object.keys(c))),
   ].sort();
@@ -21,9 +40,7 @@ export function renderDataCheckHtml(
     ...report.by_source.map((p) => p.short_side.p90),
   );
   const probe = report.source_probe;
-  const sections = [
-    `<h1>Data check: ${escapeMarkup(report.root)}</h1>`,
-    `<p>${report.files} files (${escapeMarkup(report.layout)} layout); ${report.unreadable.length} unreadable, ${report.tiny.length} under ${report.settings.min_side} px; ${report.duplicates.length} duplicate pairs, ${report.leakage.length} exact or near copies across splits (${escapeMarkup(countsInWords(report.leakage_by_splits))}), ${report.similar_across_splits.length} similar scenes across splits; ${report.suspected_label_errors.length} suspected label errors (out-of-fold top-1 ${pct(report.out_of_fold_top1)}). Thresholds: dHash ≤ ${report.settings.maxHamming} bits or cosine ≥ ${report.settings.minCosine} to compare; near = dHash match with cosine ≥ ${report.settings.confirmCosine}, or cosine ≥ ${report.settings.strongCosine}.</p>`,
+  return [
     stackedBarChart(classBars, {
       title: `Photos per class and split (largest/smallest class ${report.class_balance.imbalance_ratio}×)`,
       legend: splits,
@@ -57,10 +74,15 @@ export function renderDataCheckHtml(
         title: `Source probe: out-of-fold accuracy telling the source from the embedding (overall baseline ${pct(probe.majority_baseline)})`,
       },
     ),
+  ];
+}
+
+function sourceAndDuplicateTables(report: DataCheckReport): string[] {
+  return [
     table(
       'Source probe within classes',
       ['class', 'n', 'sources', 'probe top-1', 'majority baseline'],
-      probe.within_class.map((w) => [
+      report.source_probe.within_class.map((w) => [
         w.class,
         String(w.n),
         countsInWords(w.sources),
@@ -82,9 +104,11 @@ export function renderDataCheckHtml(
         .slice(0, 100)
         .map(pairRow),
     ),
-    options.contactSheet
-      ? `<h2>Top suspected label errors</h2><img src="${escapeMarkup(options.contactSheet)}" alt="contact sheet">`
-      : '',
+  ];
+}
+
+function fileTables(report: DataCheckReport): string[] {
+  return [
     table(
       'Suspected label errors (confident learning on out-of-fold probabilities)',
       ['file', 'source', 'given', 'suggested', 'p(given)', 'p(suggested)'],
@@ -110,7 +134,6 @@ export function renderDataCheckHtml(
       report.tiny.map((t) => [t.file, String(t.width), String(t.height)]),
     ),
   ];
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GourmetGram data check</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;font-size:12px;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}svg{display:block;margin:1.5em 0}img{max-width:100%}</style></head><body>${sections.join('\n')}</body></html>\n`;
 }
 
 const pairHeader = ['a', 'b', 'splits', 'labels', 'verdict', 'evidence', 'dHash bits', 'cosine'];

@@ -12,6 +12,8 @@ export interface LineSeries {
   readonly color?: string;
   /** [x, low, high]: a shaded range drawn under the line (e.g. the spread inside each bin). */
   readonly band?: readonly (readonly [number, number, number])[];
+  /** An SVG dash pattern ("6 4"), so a line drawn over another of the same values leaves it visible. */
+  readonly dash?: string;
 }
 
 export interface LineChartOptions {
@@ -33,19 +35,48 @@ const palette = colourBlindSafe;
 // The right margin leaves room for the last x tick's label ("24:00") centred on the plot's edge.
 const margin = { left: 64, right: 30, top: 34, bottom: 62 };
 
+/** The chart's size and its data-to-pixel mapping. */
+interface Frame {
+  readonly width: number;
+  readonly height: number;
+  readonly plotW: number;
+  readonly plotH: number;
+  /** Axis ends, in log10 units on a log scale. */
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly yMin: number;
+  readonly yMax: number;
+  readonly px: (x: number) => number;
+  readonly py: (y: number) => number;
+  /** Whether a y value can be drawn (finite, and positive on a log scale). */
+  readonly drawable: (y: number | null) => y is number;
+}
+
 /** One chart as a complete `<svg>` document. */
 export function lineChartSvg(options: LineChartOptions): string {
+  const frame = frameOf(options);
+  const parts = [
+    `<rect width="${frame.width}" height="${frame.height}" fill="#fff"/>`,
+    text(margin.left, 20, options.title, 'start', 14, 'bold'),
+    ...axes(options, frame),
+    ...options.series.flatMap((series, i) => seriesMarks(series, i, frame)),
+  ];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${frame.width}" height="${frame.height}" viewBox="0 0 ${frame.width} ${frame.height}">${parts.join('')}</svg>\n`;
+}
+
+function frameOf(options: LineChartOptions): Frame {
   const width = options.width ?? 900;
   const height = options.height ?? 320;
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
-  const ys = (y: number | null): y is number => y !== null && Number.isFinite(y) && (!options.logY || y > 0);
+  const drawable = (y: number | null): y is number =>
+    y !== null && Number.isFinite(y) && (!options.logY || y > 0);
   const all = options.series.flatMap((s) => s.points);
   const xs = all.map(([x]) => x);
   const yv = [
     ...all.map(([, y]) => y),
     ...options.series.flatMap((s) => (s.band ?? []).flatMap(([, low, high]) => [low, high])),
-  ].filter(ys);
+  ].filter(drawable);
   if (options.reference) yv.push(options.reference.y);
   const xMin = Math.min(...xs, 0);
   const xMax = Math.max(...xs, xMin + 1);
@@ -58,9 +89,13 @@ export function lineChartSvg(options: LineChartOptions): string {
   } else yMax = niceCeiling(yMax);
   const px = (x: number) => margin.left + ((x - xMin) / (xMax - xMin)) * plotW;
   const py = (y: number) => margin.top + plotH - ((tf(y) - yMin) / (yMax - yMin)) * plotH;
+  return { width, height, plotW, plotH, xMin, xMax, yMin, yMax, px, py, drawable };
+}
+
+/** Grid, ticks, the plot's box, both axis titles and the reference line. */
+function axes(options: LineChartOptions, frame: Frame): string[] {
+  const { width, height, plotW, plotH, xMin, xMax, yMin, yMax, px, py } = frame;
   const parts: string[] = [];
-  parts.push(`<rect width="${width}" height="${height}" fill="#fff"/>`);
-  parts.push(text(margin.left, 20, options.title, 'start', 14, 'bold'));
   // y ticks: five linear steps, or one per decade on a log scale.
   const yTicks = options.logY
     ? Array.from({ length: yMax - yMin + 1 }, (_, i) => 10 ** (yMin + i))
@@ -69,64 +104,61 @@ export function lineChartSvg(options: LineChartOptions): string {
     const yPos = py(y);
     parts.push(
       `<line x1="${margin.left}" x2="${width - margin.right}" y1="${f(yPos)}" y2="${f(yPos)}" stroke="#e5e5e5"/>`,
+      text(margin.left - 6, yPos + 4, formatNumber(y), 'end', 11),
     );
-    parts.push(text(margin.left - 6, yPos + 4, formatNumber(y), 'end', 11));
   }
   const xTicks = options.xTicks ?? Array.from({ length: 7 }, (_, i) => xMin + ((xMax - xMin) * i) / 6);
   for (const x of xTicks) {
+    const label = options.formatX ? options.formatX(x) : formatNumber(x);
     parts.push(
       `<line x1="${f(px(x))}" x2="${f(px(x))}" y1="${margin.top + plotH}" y2="${margin.top + plotH + 4}" stroke="#333"/>`,
-    );
-    parts.push(
-      text(
-        px(x),
-        margin.top + plotH + 17,
-        options.formatX ? options.formatX(x) : formatNumber(x),
-        'middle',
-        11,
-      ),
+      text(px(x), margin.top + plotH + 17, label, 'middle', 11),
     );
   }
   parts.push(
     `<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`,
-  );
-  parts.push(text(margin.left + plotW / 2, height - 26, options.xLabel, 'middle', 12));
-  parts.push(
+    text(margin.left + plotW / 2, height - 26, options.xLabel, 'middle', 12),
     `<text transform="translate(16 ${f(margin.top + plotH / 2)}) rotate(-90)" text-anchor="middle" font-size="12" font-family="sans-serif">${escapeMarkup(options.yLabel)}</text>`,
   );
   if (options.reference) {
     const y = py(options.reference.y);
     parts.push(
       `<line x1="${margin.left}" x2="${width - margin.right}" y1="${f(y)}" y2="${f(y)}" stroke="#555" stroke-dasharray="6 4"/>`,
+      text(width - margin.right - 4, y - 4, options.reference.label, 'end', 11),
     );
-    parts.push(text(width - margin.right - 4, y - 4, options.reference.label, 'end', 11));
   }
-  options.series.forEach((series, i) => {
-    const color = series.color ?? palette[i % palette.length]!;
-    if (series.band?.length) {
-      const upper = series.band.map(([x, , high]) => `${f(px(x))},${f(py(high))}`);
-      const lower = series.band.map(([x, low]) => `${f(px(x))},${f(py(low))}`).reverse();
-      parts.push(
-        `<polygon fill="${color}" fill-opacity="0.18" stroke="none" points="${[...upper, ...lower].join(' ')}"/>`,
-      );
-    }
-    const segments: string[][] = [[]];
-    for (const [x, y] of series.points) {
-      if (ys(y)) segments[segments.length - 1]!.push(`${f(px(x))},${f(py(y))}`);
-      else if (segments[segments.length - 1]!.length) segments.push([]);
-    }
-    for (const segment of segments)
-      if (segment.length)
-        parts.push(
-          `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${segment.join(' ')}"/>`,
-        );
-    const lx = margin.left + i * 190;
+  return parts;
+}
+
+/** A series' band, its line (broken where a value cannot be drawn) and its legend entry. */
+function seriesMarks(series: LineSeries, i: number, frame: Frame): string[] {
+  const { height, px, py, drawable } = frame;
+  const color = series.color ?? palette[i % palette.length]!;
+  const dash = series.dash ? ` stroke-dasharray="${series.dash}"` : '';
+  const parts: string[] = [];
+  if (series.band?.length) {
+    const upper = series.band.map(([x, , high]) => `${f(px(x))},${f(py(high))}`);
+    const lower = series.band.map(([x, low]) => `${f(px(x))},${f(py(low))}`).reverse();
     parts.push(
-      `<line x1="${lx}" x2="${lx + 18}" y1="${height - 8}" y2="${height - 8}" stroke="${color}" stroke-width="3"/>`,
+      `<polygon fill="${color}" fill-opacity="0.18" stroke="none" points="${[...upper, ...lower].join(' ')}"/>`,
     );
-    parts.push(text(lx + 24, height - 4, series.name, 'start', 11));
-  });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>\n`;
+  }
+  const segments: string[][] = [[]];
+  for (const [x, y] of series.points) {
+    if (drawable(y)) segments[segments.length - 1]!.push(`${f(px(x))},${f(py(y))}`);
+    else if (segments[segments.length - 1]!.length) segments.push([]);
+  }
+  for (const segment of segments)
+    if (segment.length)
+      parts.push(
+        `<polyline fill="none" stroke="${color}" stroke-width="1.5"${dash} points="${segment.join(' ')}"/>`,
+      );
+  const lx = margin.left + i * 190;
+  parts.push(
+    `<line x1="${lx}" x2="${lx + 18}" y1="${height - 8}" y2="${height - 8}" stroke="${color}" stroke-width="3"${dash}/>`,
+    text(lx + 24, height - 4, series.name, 'start', 11),
+  );
+  return parts;
 }
 
 /** Stacks complete SVG documents vertically into one. */

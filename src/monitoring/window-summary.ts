@@ -12,6 +12,8 @@ export interface WindowSummary {
   /** Predicted photos per class, in `classes` order. */
   readonly classCounts: readonly number[];
   readonly meanConfidence: number;
+  /** Share of predictions under 50 % confidence: more likely wrong than right (app-context's lowConfidence). */
+  readonly lowConfidenceShare: number;
   readonly corrected: number;
   /**
    * 1 − corrected / n: an upper bound on accuracy from user feedback (people correct some mistakes, not all),
@@ -47,6 +49,7 @@ export function windowSummaries(
       },
       classCounts: classes.map((c) => rows.filter((r) => r.category === c).length),
       meanConfidence: rows.reduce((sum, r) => sum + r.confidence, 0) / rows.length,
+      lowConfidenceShare: rows.filter((r) => r.confidence < 0.5).length / rows.length,
       corrected,
       feedbackAccuracy: 1 - corrected / rows.length,
     });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { projectPath, seededRandom, shuffle } from '../../src/core/index.js';
+import { projectPath, readEnvironment, seededRandom, shuffle } from '../../src/core/index.js';
 import { itemsOf, readDataset } from '../../src/data/index.js';
 import type { LocalClassifier } from '../../src/inference/index.js';
 import { headDir } from '../../src/models/index.js';
@@ -23,10 +23,12 @@ import {
   shiftPhoto,
   windowAlert,
 } from '../../src/monitoring/index.js';
+import { launchChromium } from '../../src/report/index.js';
 import { createTestClassifier } from '../app/fixtures.js';
 import { adminToken, type Harness, startHarness, upload, visit } from '../app/harness.js';
 
 const data = process.env.GOURMETGRAM_DATA;
+const artifacts = projectPath('test-artifacts', 'monitoring');
 
 /**
  * The issue's acceptance run, through the real app (inject), the real model and the real database: 60 ordinary
@@ -197,5 +199,61 @@ describe('drift through the real app', {
     assert.match(metrics, /^gourmetgram_uploads_total 120$/m);
     const estimate = Number(/^gourmetgram_accuracy_estimate ([0-9.]+)$/m.exec(metrics)?.[1]);
     assert.ok(Math.abs(estimate - snapshot.report!.windows[3]!.accuracy_estimate.estimate) < 1e-9);
+  });
+
+  it('should show the dashboard in a real browser: alerts, charts, drift verdicts and feedback accuracy', async () => {
+    const auth = { authorization: `Bearer ${adminToken}` };
+    // The admin corrects 8 of the darkened photos: feedback accuracy falls in the last window.
+    for (const record of records.slice(-8)) {
+      const other = reference.classes.find((c) => c !== record.category)!;
+      const response = await h.app.inject({
+        method: 'POST',
+        url: `/photos/${record.photo_id}/corrections`,
+        headers: { ...auth, accept: 'application/json' },
+        payload: { category: other },
+      });
+      assert.equal(response.statusCode, 200, response.body);
+    }
+    await h.app.inject({ method: 'POST', url: '/admin/monitoring/evaluate', headers: auth });
+    const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const browser = await launchChromium(readEnvironment(process.env).chromium);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: auth });
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      const response = await page.goto(`${base}/admin/dashboard`);
+      assert.equal(response?.status(), 200);
+      await mkdir(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
+      assert.deepEqual(problems, []);
+      assert.equal(await page.locator('h1').textContent(), 'Monitoring');
+      assert.equal(await page.locator('tr.alert-firing th').first().textContent(), 'data drift');
+      assert.equal(await page.locator('figure.chart svg').count(), 5);
+      for (const title of [
+        'Uploads per hour',
+        'Classification latency',
+        'Class mix',
+        'Confidence and accuracy',
+      ])
+        assert.equal(await page.locator(`figure[aria-label="${title}"] svg`).count(), 1, title);
+      const verdicts = await page.locator('table.tests tbody tr').allTextContents();
+      assert.ok(
+        verdicts.some((row) => row.startsWith('embedding_mmd') && row.endsWith('drift')),
+        verdicts.join('\n'),
+      );
+      assert.ok(
+        verdicts.some((row) => row.startsWith('corrections_ddm')),
+        verdicts.join('\n'),
+      );
+      // The chart boxes stay inside the page: nothing overflows sideways at a laptop's width.
+      const overflow = (await page.evaluate(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      )) as number;
+      assert.ok(overflow <= 0, `page is ${overflow} px too wide`);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -52,25 +52,24 @@ function charts(data: DashboardData, summaries: readonly WindowSummary[], window
         series,
         xLabel,
         yLabel,
-        width: 720,
-        height: 260,
+        width: 1020,
+        height: 300,
         xTicks: summaries.map((_, i) => x(i)),
         ...(reference ? { reference } : {}),
       }),
     );
   const reference = data.snapshot.referenceAccuracy;
   const accuracy: LineSeries[] = [
-    { name: 'mean confidence', points: summaries.map((s, i) => [x(i), s.meanConfidence]) },
     {
-      name: 'label-free accuracy (95 % interval)',
+      // The head is calibrated, so the mean confidence of the served class is the label-free estimate.
+      name: 'label-free estimate, 95 %',
       points: windows.map((w, i) => [x(i), w.accuracy_estimate.estimate]),
       band: windows.map((w, i) => [x(i), w.accuracy_estimate.low, w.accuracy_estimate.high]),
     },
-    {
-      name: 'feedback accuracy (1 − corrected share)',
-      points: summaries.map((s, i) => [x(i), s.feedbackAccuracy]),
-    },
+    { name: 'feedback accuracy', points: summaries.map((s, i) => [x(i), s.feedbackAccuracy]) },
+    { name: 'under 50 % confidence', points: summaries.map((s, i) => [x(i), s.lowConfidenceShare]) },
   ];
+
   return html`<h2>Traffic and latency</h2>
 <div class="chart-grid">
 ${line('Uploads per hour', 'uploads / hour', [{ name: 'uploads per hour', points: summaries.map((s, i) => [x(i), s.perHour]) }])}
@@ -81,7 +80,7 @@ ${line(
     name: p,
     points: summaries.map((s, i) => [x(i), s.latencyMs[p]]),
   })),
-  { y: data.p99TargetMs, label: `p99 target ${data.p99TargetMs} ms` },
+  targetLine(data.p99TargetMs, summaries),
 )}
 </div>
 <h2>Predictions</h2>
@@ -95,19 +94,26 @@ ${line(
     ? { y: reference.measured, label: `measured on reference ${(reference.measured * 100).toFixed(1)} %` }
     : undefined,
 )}
-${figure('Class mix, newest window', newestMix(data.classes, summaries.at(-1)!))}
+${figure('Class mix, newest window', newestMix(data.classes, summaries.at(-1)!), true)}
 </div>`;
 }
 
-function figure(title: string, svg: string): SafeHtml {
-  return html`<figure class="chart" aria-label="${title}">${raw(svg)}</figure>`;
+/** `caption`: for charts that carry no title of their own (the bar chart). */
+function figure(title: string, svg: string, caption = false): SafeHtml {
+  return html`<figure class="chart" aria-label="${title}">${caption ? html`<figcaption>${title}</figcaption>` : ''}${raw(svg)}</figure>`;
 }
 
-/** The six biggest classes by overall count as lines, the rest summed: eleven lines would be unreadable. */
+/** The p99 target as a line, unless it is so far above the data that it would flatten the percentiles. */
+function targetLine(target: number, summaries: readonly WindowSummary[]) {
+  const highest = Math.max(...summaries.map((s) => s.latencyMs.p99));
+  return target <= 3 * highest ? { y: target, label: `p99 target ${target} ms` } : undefined;
+}
+
+/** The four biggest classes by overall count as lines, the rest summed: eleven lines would be unreadable. */
 function classShares(classes: readonly string[], summaries: readonly WindowSummary[]): LineSeries[] {
   const totals = classes.map((_, c) => summaries.reduce((sum, s) => sum + (s.classCounts[c] ?? 0), 0));
   const order = classes.map((_, c) => c).sort((a, b) => totals[b]! - totals[a]!);
-  const top = order.slice(0, 6);
+  const top = order.slice(0, 4);
   const series: LineSeries[] = top.map((c) => ({
     name: classes[c]!,
     points: summaries.map((s, i) => [i + 1, (s.classCounts[c] ?? 0) / s.n]),
@@ -117,7 +123,7 @@ function classShares(classes: readonly string[], summaries: readonly WindowSumma
       name: 'other classes',
       points: summaries.map((s, i) => [
         i + 1,
-        order.slice(6).reduce((sum, c) => sum + (s.classCounts[c] ?? 0), 0) / s.n,
+        order.slice(4).reduce((sum, c) => sum + (s.classCounts[c] ?? 0), 0) / s.n,
       ]),
     });
   return series;
@@ -132,7 +138,7 @@ function newestMix(classes: readonly string[], newest: WindowSummary): string {
     bars,
     axisLabel: 'share of the newest window (%)',
     better: 'higher',
-    width: 720,
+    width: 1020,
     format: (v) => `${v.toFixed(0)} %`,
   });
 }
@@ -162,7 +168,7 @@ Assumes no concept drift: the head is calibrated, so the mean confidence of the 
 function verdictGrid(windows: readonly ReportWindow[]): SafeHtml {
   const names = [...new Set(windows.flatMap((w) => w.tests.map((t) => t.name)))];
   return html`<h2>Verdicts by window</h2>
-<table class="monitor-table grid">
+<table class="monitor-table verdict-grid">
 <thead><tr><th scope="col">Test</th>${windows.map((_, i) => html`<th scope="col">${i + 1}</th>`)}</tr></thead>
 <tbody>${names.map(
     (name) =>

@@ -1,3 +1,4 @@
+export { type AdmitBody, admitBody, type BodyTicket } from './body-admission.js';
 export { addBufferBodyParser, readBodyBuffer } from './body-buffer.js';
 export {
   type ErrorAnswerOptions,

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { admitBody } from '../http/index.js';
 import type { Prediction } from '../inference/index.js';
 import {
   type JsonLinesPredictionLog,
@@ -28,10 +29,8 @@ export type ClassifyInput =
   | { readonly kind: 'tensor'; readonly data: Float32Array };
 
 /**
- * An `onRequest` hook that admits the request into the serving pool before its body is read, by the size
- * its headers announce: when the pool is overloaded the client gets 429 at once and its body is discarded
- * unread, so memory is bounded by the body budget, not by how many clients upload. The admission is
- * released when the response ends.
+ * An `onRequest` hook that admits the request into the serving pool before its body is read
+ * ({@link admitBody}): when the pool is overloaded the client gets 429 at once.
  */
 export function admitBeforeBody(context: ServerContext) {
   const limit = context.recipe.serving.max_body_bytes;
@@ -41,42 +40,8 @@ export function admitBeforeBody(context: ServerContext) {
       throw new ServerError('GG_ERR_NOT_READY', 'model is not ready (loading or draining)', {
         retryAfterSeconds: 1,
       });
-    const declared = Number(request.headers['content-length']);
-    const bytes = Number.isFinite(declared) && declared >= 0 ? declared : limit;
-    try {
-      const ticket = classifier.admit?.(bytes);
-      if (ticket) reply.raw.once('close', () => ticket.release());
-    } catch (error) {
-      reply.raw.once('finish', () => dropTrickle(request));
-      throw error;
-    }
+    admitBody(request, reply, (bytes) => classifier.admit?.(bytes), limit);
   };
-}
-
-/** Bytes per second a refused body must keep arriving at while Node discards it: a 2 Mbit/s link. */
-const refusedBodyMinRate = 256 * 1024;
-
-/**
- * After a refusal Node reads and discards the rest of the body, keeping the connection: closing it
- * mid-upload would break the client's write before it reads its 429. A body arriving slower than
- * {@link refusedBodyMinRate} is a trickle holding a socket for nothing, and loses it.
- */
-function dropTrickle(request: FastifyRequest): void {
-  // Fastify's inject() hands a socket stand-in without destroy(): nothing to cut there.
-  const socket = request.raw.socket as { destroy?: () => void; bytesRead?: number } | null;
-  if (request.raw.complete || typeof socket?.destroy !== 'function') return;
-  let last = socket.bytesRead ?? 0;
-  const timer = setInterval(() => {
-    const read = socket.bytesRead ?? 0;
-    if (request.raw.complete) clearInterval(timer);
-    else if (read - last < refusedBodyMinRate) {
-      clearInterval(timer);
-      socket.destroy?.();
-    }
-    last = read;
-  }, 1000);
-  timer.unref();
-  request.raw.once('close', () => clearInterval(timer));
 }
 
 /** Classifies one input with the serving model, keeping the in-flight gauge and stage histograms. */

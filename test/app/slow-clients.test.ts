@@ -76,3 +76,31 @@ it('should cut off a body trickled byte by byte while serving other clients, and
     for (const s of idle) s.destroy();
   }
 });
+
+it('should refuse an upload with 429 before its body is read when the pool holds its body budget', async () => {
+  const head = (length: number) =>
+    `POST /upload HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: ${length}\r\n\r\n`;
+  const max = 20 * 2 ** 20;
+  // Four uploads announcing the largest body hold the latency recipe's whole budget (80 MiB) while they arrive.
+  // The previous test's sockets must be gone first: new requests arriving while they close were seen to wait
+  // for their request timeout without being routed (with Node's own maxConnections as well).
+  const connections = () =>
+    new Promise<number>((resolve) => h.app.server.getConnections((_e, n) => resolve(n)));
+  for (const until = Date.now() + 5000; (await connections()) > 0 && Date.now() < until; )
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  const holders = await Promise.all(Array.from({ length: 4 }, () => open()));
+  try {
+    for (const holder of holders) holder.write(`${head(max)}-`);
+    const until = Date.now() + 5000;
+    while ((classifier.stats?.().bodyBytes ?? 0) < 4 * max && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const refused = await open();
+    refused.write(head(1_000_000));
+    const answer = await closed(refused, 5000);
+    assert.match(answer, /^HTTP\/1\.1 429/, 'refused before the body was sent');
+    assert.match(answer, /retry-after: \d+/i);
+    assert.match(answer, /GG_ERR_OVERLOADED/);
+  } finally {
+    for (const holder of holders) holder.destroy();
+  }
+});

@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
+import { admitBody } from '../../http/index.js';
 import { type AppContext, redirect, wantsJson } from '../app-context.js';
 import { BadUploadError } from '../errors.js';
 
@@ -45,10 +46,17 @@ export const uploadRoutes: FastifyPluginAsync<{ context: AppContext }> = async (
       schema: { response: { 201: uploadResponse } },
       // Checked on the request line and headers, before the body is read: a flood costs almost nothing.
       config: { rateLimit: { max: context.settings.uploadsPerMinute, timeWindow: 60_000 } },
-      onRequest: async (request) => {
+      onRequest: async (request, reply) => {
         // isMultipart() is only known once the body parser ran; the header is what a client declared.
         if (!/^multipart\/form-data\b/i.test(request.headers['content-type'] ?? ''))
           throw new BadUploadError('send the photo as multipart/form-data in a field named "photo"');
+        // The in-process pool refuses a body it has no room for (429) before it is read, as the server does.
+        admitBody(
+          request,
+          reply,
+          (bytes) => context.classifier.admit?.(bytes),
+          context.settings.maxUploadBytes,
+        );
       },
       preHandler: context.csrf,
     },

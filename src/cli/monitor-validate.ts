@@ -1,8 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { type Environment, projectPath } from '../core/index.js';
-import { itemsOf, readDataset } from '../data/index.js';
+import { projectPath } from '../core/index.js';
+import { type Dataset, itemsOf, readDataset } from '../data/index.js';
 import { createClassifier } from '../inference/index.js';
 import { EmbeddingCache, headDir, preparePackagedModel } from '../models/index.js';
 import {
@@ -13,23 +12,25 @@ import {
   observePhotos,
   photoShifts,
   RandomProjection,
+  type Reference,
   referencePath,
   shiftPhoto,
   validateDetectors,
 } from '../monitoring/index.js';
-import { loadRecipe } from '../recipes/index.js';
+import { loadRecipe, type Recipe } from '../recipes/index.js';
 import { lineChartSvg, stackSvg } from '../report/index.js';
-import { batchRecipe } from './monitor.js';
+import { batchRecipe } from './batch-recipe.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
+import { defineVerb, numberFlag, type VerbRunner } from './verb.js';
 
 /**
  * `gourmetgram monitor validate`: every detector on real shifts made from the check half of the held-out
  * photos, per window size; false alarms on clean windows. Writes results/monitoring/validation.json + SVG.
  */
-export async function validate(argv: string[], env: Environment): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
+export function validate(usage: string): VerbRunner {
+  return defineVerb({
+    usage,
     options: {
       recipe: { type: 'string' },
       data: { type: 'string' },
@@ -38,16 +39,66 @@ export async function validate(argv: string[], env: Environment): Promise<number
       sizes: { type: 'string' },
       out: { type: 'string' },
     },
+    run: async ({ values }, env) => {
+      const windows = {
+        clean: numberFlag('clean-windows', values['clean-windows'] ?? '200', { integer: true }),
+        shifted: numberFlag('shift-windows', values['shift-windows'] ?? '50', { integer: true }),
+      };
+      const sizes = (values.sizes ?? '30,60,120')
+        .split(',')
+        .map((size) => numberFlag('sizes', size, { integer: true }));
+      const recipe = await loadRecipe(values.recipe ?? 'latency');
+      const reference = await loadReference(
+        referencePath(join(headDir(recipe.model.head), '..'), recipe.model.head),
+      );
+      const dataset = await readDataset(dataDirFrom(values.data, env), {
+        validationFraction: recipe.model.training.validation_fraction,
+      });
+      const conditions = await observeConditions(recipe, reference, dataset, storeOptions(env), windows);
+      const settings = monitorSettings();
+      const started = Date.now();
+      const results = validateDetectors(
+        reference,
+        conditions,
+        sizes.filter((s) => s >= 20),
+        settings,
+      );
+      const outDir = values.out ?? projectPath('results', 'monitoring');
+      await mkdir(outDir, { recursive: true });
+      const document = {
+        model: { name: reference.model, version: reference.version },
+        reference: {
+          photos: reference.photos,
+          expected_accuracy: reference.expected_accuracy,
+          measured_accuracy: reference.measured_accuracy,
+        },
+        data: basename(dataset.root),
+        settings,
+        command: `gourmetgram monitor validate --recipe ${recipe.name}`,
+        seconds: (Date.now() - started) / 1000,
+        results,
+      };
+      await writeFile(join(outDir, 'validation.json'), `${JSON.stringify(document, null, 2)}\n`);
+      await writeFile(join(outDir, 'validation.svg'), validationSvg(results, sizes));
+      process.stdout.write(validationTable(results));
+      return 0;
+    },
   });
-  const recipe = await loadRecipe(values.recipe ?? 'latency');
-  const store = storeOptions(env);
-  const packaged = await preparePackagedModel(recipe.model, store);
-  const reference = await loadReference(
-    referencePath(join(headDir(recipe.model.head), '..'), recipe.model.head),
-  );
-  const dataset = await readDataset(dataDirFrom(values.data, env), {
-    validationFraction: recipe.model.training.validation_fraction,
-  });
+}
+
+type Windowed = Condition & { windows: number; measuredAccuracy?: number };
+
+/**
+ * The check half of the held-out photos, classified clean and under every shift: the photo shifts, a class
+ * mix and a single source.
+ */
+async function observeConditions(
+  recipe: Recipe,
+  reference: Reference,
+  dataset: Dataset,
+  store: ReturnType<typeof storeOptions>,
+  windows: { readonly clean: number; readonly shifted: number },
+): Promise<Windowed[]> {
   const items = heldOutHalf(itemsOf(dataset, 'test'), 'check');
   const photos = await Promise.all(items.map((item) => readFile(item.path)));
   const projection = new RandomProjection(
@@ -55,6 +106,7 @@ export async function validate(argv: string[], env: Environment): Promise<number
     reference.projection.input_width,
     reference.projection.dims,
   );
+  const packaged = await preparePackagedModel(recipe.model, store);
   const classifier = await createClassifier(batchRecipe(recipe), { model: packaged });
   const cache = new EmbeddingCache(join(store.cacheDir, 'embeddings'));
   const observe = async (label: string, bytes: readonly Uint8Array[]) => {
@@ -68,16 +120,14 @@ export async function validate(argv: string[], env: Environment): Promise<number
     );
     return { pool: observed.map((o) => o.observation), measuredAccuracy: right.length / items.length };
   };
-  const cleanWindows = Number(values['clean-windows'] ?? 200);
-  const shiftWindows = Number(values['shift-windows'] ?? 50);
-  const conditions: (Condition & { windows: number; measuredAccuracy?: number })[] = [];
+  const conditions: Windowed[] = [];
   try {
     const clean = await observe('clean', photos);
     conditions.push({
       name: 'clean',
       description: `unshifted check-half photos (${items.length}, never in the reference)`,
       ...clean,
-      windows: cleanWindows,
+      windows: windows.clean,
     });
     for (const shift of photoShifts) {
       const shifted = await Promise.all(photos.map((bytes) => shiftPhoto(bytes, shift)));
@@ -85,7 +135,7 @@ export async function validate(argv: string[], env: Environment): Promise<number
         name: shift,
         description: `every photo ${shift.replace('_', ' + ')}`,
         ...(await observe(shift, shifted)),
-        windows: shiftWindows,
+        windows: windows.shifted,
       });
     }
     // Class mix: three classes eight times as likely as the rest (desserts, noodles and rice take ~70 %).
@@ -95,7 +145,7 @@ export async function validate(argv: string[], env: Environment): Promise<number
       description: 'Dessert, Noodles/Pasta and Rice 8× as likely as the other classes (~70 % of traffic)',
       pool: clean.pool,
       weights: items.map((item) => (favoured.has(item.label) ? 8 : 1)),
-      windows: shiftWindows,
+      windows: windows.shifted,
     });
     // A source the traffic did not have in this proportion: only one source's photos.
     const source = 'srohit0/food_mnist';
@@ -104,39 +154,12 @@ export async function validate(argv: string[], env: Environment): Promise<number
       name: 'one_source',
       description: `only the ${fromSource.length} photos of source '${source}' (a new user population)`,
       pool: fromSource.map((i) => clean.pool[i]!),
-      windows: shiftWindows,
+      windows: windows.shifted,
     });
   } finally {
     await classifier.close();
   }
-  const sizes = (values.sizes ?? '30,60,120').split(',').map(Number);
-  const settings = monitorSettings();
-  const started = Date.now();
-  const results = validateDetectors(
-    reference,
-    conditions,
-    sizes.filter((s) => s >= 20),
-    settings,
-  );
-  const outDir = values.out ?? projectPath('results', 'monitoring');
-  await mkdir(outDir, { recursive: true });
-  const document = {
-    model: { name: reference.model, version: reference.version },
-    reference: {
-      photos: reference.photos,
-      expected_accuracy: reference.expected_accuracy,
-      measured_accuracy: reference.measured_accuracy,
-    },
-    data: basename(dataset.root),
-    settings,
-    command: `gourmetgram monitor validate --recipe ${recipe.name}`,
-    seconds: (Date.now() - started) / 1000,
-    results,
-  };
-  await writeFile(join(outDir, 'validation.json'), `${JSON.stringify(document, null, 2)}\n`);
-  await writeFile(join(outDir, 'validation.svg'), validationSvg(results, sizes));
-  process.stdout.write(validationTable(results));
-  return 0;
+  return conditions;
 }
 
 type Results = ReturnType<typeof validateDetectors>;

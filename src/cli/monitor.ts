@@ -1,5 +1,4 @@
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openDatabase } from '../app/index.js';
 import type { Environment } from '../core/index.js';
 import { itemsOf, readDataset } from '../data/index.js';
@@ -22,9 +21,12 @@ import {
   referencePath,
   saveReference,
 } from '../monitoring/index.js';
-import { loadRecipe, type Recipe } from '../recipes/index.js';
+import { loadRecipe } from '../recipes/index.js';
+import { batchRecipe } from './batch-recipe.js';
+import { UsageError } from './errors.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
+import { defineVerb, numberFlag, type VerbRunner } from './verb.js';
 
 const usage = `usage: gourmetgram monitor report --data-dir <dir> [--database-url <postgres://…>] [--log-dir <dir>]
                                 [--since <ISO time>] [--window <n>] [--model <head>] [--json]
@@ -37,116 +39,122 @@ reference: classifies the held-out reference photos with the recipe's model and 
         models/heads/<head>/reference.json (re-run it after retraining a head).
 validate: false alarms on clean held-out windows and power on shifted photos → results/monitoring/.`;
 
-export async function run(argv: string[], env: Environment): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === 'report') return report(rest, env);
-  if (sub === 'reference') return reference(rest, env);
-  if (sub === 'validate') return (await import('./monitor-validate.js')).validate(rest, env);
-  process.stdout.write(`${usage}\n`);
-  return sub === '--help' || sub === '-h' ? 0 : 2;
-}
+const subcommands: Record<string, () => Promise<VerbRunner>> = {
+  report: async () => report,
+  reference: async () => reference,
+  // Loaded on demand: validation pulls in the photo shifts and charts that the other two never need.
+  validate: async () => (await import('./monitor-validate.js')).validate(usage),
+};
 
-async function report(argv: string[], env: Environment): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'data-dir': { type: 'string' },
-      'database-url': { type: 'string' },
-      'log-dir': { type: 'string' },
-      since: { type: 'string' },
-      window: { type: 'string' },
-      model: { type: 'string' },
-      'heads-dir': { type: 'string' },
-      json: { type: 'boolean' },
-    },
-  });
-  const dataDir = values['data-dir'] ?? env.dataDir;
-  const logDir = values['log-dir'];
-  if (!dataDir && !logDir) {
-    process.stderr.write(`${usage}\n`);
-    return 2;
-  }
-  if (values.since !== undefined && Number.isNaN(Date.parse(values.since)))
-    throw new Error(`--since ${values.since} is not a time (use ISO 8601, e.g. 2026-11-29T12:00:00Z)`);
-  const since = values.since ? new Date(values.since).toISOString() : undefined;
-  const settings = monitorSettings(values.window ? { window: Number(values.window) } : {});
-  let records: PredictionRecord[];
-  let corrections: Map<string, string> | undefined;
-  if (logDir) records = await readJsonLinesLog(logDir, since);
-  else {
-    const database = await openDatabase({
-      url: values['database-url'] ?? env.databaseUrl ?? join(dataDir!, 'gourmetgram.db'),
-    });
-    try {
-      records = await readPredictions(asLogDatabase(database.db), { since, role: 'serving' });
-      corrections = await readCorrections(asLogDatabase(database.db));
-    } finally {
-      await database.close();
-    }
-  }
-  const head = values.model ?? newestModel(records);
-  if (!head) {
-    process.stdout.write(
-      values.json ? `${JSON.stringify({ windows: [] })}\n` : 'no predictions logged yet\n',
-    );
+export async function run(argv: string[], env: Environment): Promise<number | undefined> {
+  const [sub, ...rest] = argv;
+  if (sub === '--help' || sub === '-h') {
+    process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const ref = await loadReference(referencePath(values['heads-dir'] ?? join(headDir(head), '..'), head));
-  const result = monitorReport(records, ref, settings, corrections);
-  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
-  return 0;
+  const load = sub === undefined ? undefined : subcommands[sub];
+  if (!load)
+    throw Object.assign(new UsageError(sub ? `unknown subcommand '${sub}'` : 'a subcommand is required'), {
+      usage,
+    });
+  return (await load())(rest, env);
 }
 
-/** Offline work queues all its photos at once: the serving deadline and queue bound would drop them. */
-export function batchRecipe(recipe: Recipe): Recipe {
-  return { ...recipe, serving: { ...recipe.serving, timeout_ms: 600_000, max_queue: 100_000 } };
-}
+const report = defineVerb({
+  usage,
+  options: {
+    'data-dir': { type: 'string' },
+    'database-url': { type: 'string' },
+    'log-dir': { type: 'string' },
+    since: { type: 'string' },
+    window: { type: 'string' },
+    model: { type: 'string' },
+    'heads-dir': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  run: async ({ values }, env) => {
+    const dataDir = values['data-dir'] ?? env.dataDir;
+    const logDir = values['log-dir'];
+    if (!dataDir && !logDir)
+      throw new UsageError('--data-dir (or GOURMETGRAM_DATA_DIR) or --log-dir required');
+    if (values.since !== undefined && Number.isNaN(Date.parse(values.since)))
+      throw new UsageError(`--since ${values.since} is not a time (use ISO 8601, e.g. 2026-11-29T12:00:00Z)`);
+    const since = values.since ? new Date(values.since).toISOString() : undefined;
+    const settings = monitorSettings(
+      values.window ? { window: numberFlag('window', values.window, { integer: true }) } : {},
+    );
+    let records: PredictionRecord[];
+    let corrections: Map<string, string> | undefined;
+    if (logDir) records = await readJsonLinesLog(logDir, since);
+    else {
+      const database = await openDatabase({
+        url: values['database-url'] ?? env.databaseUrl ?? join(dataDir!, 'gourmetgram.db'),
+      });
+      try {
+        records = await readPredictions(asLogDatabase(database.db), { since, role: 'serving' });
+        corrections = await readCorrections(asLogDatabase(database.db));
+      } finally {
+        await database.close();
+      }
+    }
+    const head = values.model ?? newestModel(records);
+    if (!head) {
+      process.stdout.write(
+        values.json ? `${JSON.stringify({ windows: [] })}\n` : 'no predictions logged yet\n',
+      );
+      return 0;
+    }
+    const ref = await loadReference(referencePath(values['heads-dir'] ?? join(headDir(head), '..'), head));
+    const result = monitorReport(records, ref, settings, corrections);
+    process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
+    return 0;
+  },
+});
 
 function newestModel(records: readonly PredictionRecord[]): string | undefined {
   return records.at(-1)?.model;
 }
 
-async function reference(argv: string[], env: Environment): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      recipe: { type: 'string' },
-      data: { type: 'string' },
-      'heads-dir': { type: 'string' },
-      seed: { type: 'string' },
-    },
-  });
-  if (!values.recipe) {
-    process.stderr.write(`${usage}\n`);
-    return 2;
-  }
-  const recipe = await loadRecipe(values.recipe);
-  const store = storeOptions(env, values['heads-dir']);
-  const packaged = await preparePackagedModel(recipe.model, store);
-  const dataset = await readDataset(dataDirFrom(values.data, env), {
-    validationFraction: recipe.model.training.validation_fraction,
-  });
-  const items = heldOutHalf(itemsOf(dataset, 'test'), 'reference');
-  const classifier = await createClassifier(batchRecipe(recipe), { model: packaged });
-  try {
-    const result = await buildReference(classifier, items, {
-      embeddingWidth: packaged.embeddingWidth,
-      projectionSeed: values.seed ? Number(values.seed) : defaultProjectionSeed,
-      projectionDims,
-      photosDescription: `${items.length} photos of the test split's reference half (by photo group) of ${basename(dataset.root)}: never trained on, never used to choose a model`,
-      cache: new EmbeddingCache(join(store.cacheDir, 'embeddings')),
-      onProgress: progressReporter('reference'),
+const reference = defineVerb({
+  usage,
+  options: {
+    recipe: { type: 'string' },
+    data: { type: 'string' },
+    'heads-dir': { type: 'string' },
+    seed: { type: 'string' },
+  },
+  required: ['recipe'],
+  run: async ({ values }, env) => {
+    const recipe = await loadRecipe(values.recipe!);
+    const store = storeOptions(env, values['heads-dir']);
+    const packaged = await preparePackagedModel(recipe.model, store);
+    const dataset = await readDataset(dataDirFrom(values.data, env), {
+      validationFraction: recipe.model.training.validation_fraction,
     });
-    const path = referencePath(
-      values['heads-dir'] ?? join(headDir(recipe.model.head), '..'),
-      recipe.model.head,
-    );
-    await saveReference(path, result);
-    process.stdout.write(
-      `${JSON.stringify({ path, n: items.length, expected_accuracy: result.expected_accuracy, measured_accuracy: result.measured_accuracy })}\n`,
-    );
-  } finally {
-    await classifier.close();
-  }
-  return 0;
-}
+    const items = heldOutHalf(itemsOf(dataset, 'test'), 'reference');
+    const classifier = await createClassifier(batchRecipe(recipe), { model: packaged });
+    try {
+      const result = await buildReference(classifier, items, {
+        embeddingWidth: packaged.embeddingWidth,
+        projectionSeed: values.seed
+          ? numberFlag('seed', values.seed, { min: 0, inclusive: true, integer: true })
+          : defaultProjectionSeed,
+        projectionDims,
+        photosDescription: `${items.length} photos of the test split's reference half (by photo group) of ${basename(dataset.root)}: never trained on, never used to choose a model`,
+        cache: new EmbeddingCache(join(store.cacheDir, 'embeddings')),
+        onProgress: progressReporter('reference'),
+      });
+      const path = referencePath(
+        values['heads-dir'] ?? join(headDir(recipe.model.head), '..'),
+        recipe.model.head,
+      );
+      await saveReference(path, result);
+      process.stdout.write(
+        `${JSON.stringify({ path, n: items.length, expected_accuracy: result.expected_accuracy, measured_accuracy: result.measured_accuracy })}\n`,
+      );
+    } finally {
+      await classifier.close();
+    }
+    return 0;
+  },
+});

@@ -64,6 +64,11 @@ export interface AppOptions {
   readonly edgeModel?: ModelSource | undefined;
   /** Where the browser's guesses go, beside the server's answer (a log line by default). */
   readonly onEdgeGuess?: EdgeGuessSink;
+  /**
+   * Shadow mode: a candidate model version that classifies every upload after the serving answer went out,
+   * logged (role `shadow`) and compared on the dashboard, never shown. The caller creates and closes it.
+   */
+  readonly shadow?: Classifier | undefined;
   /** Drift windows and the alert schedule (src/monitoring's defaults when absent). */
   readonly monitoring?: {
     readonly drift?: Partial<MonitorSettings>;

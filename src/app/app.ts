@@ -16,6 +16,7 @@ import {
   monitorSettings,
   ProjectionRegistry,
   prunePredictionLog,
+  ShadowRunner,
   scheduleSettings,
 } from '../monitoring/index.js';
 import { defaultDecodeLimits } from '../vision/index.js';
@@ -50,14 +51,31 @@ import { errorPage } from './views/pages.js';
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const settings = { ...appDefaults, ...stripUndefined(options) };
   const metrics = createAppMetrics();
+  const projections = new ProjectionRegistry(options.references ?? []);
+  const shadow = options.shadow
+    ? new ShadowRunner({
+        classifier: options.shadow,
+        db: asLogDatabase(options.database.db),
+        projections,
+        onLogged: (serving, record) => {
+          metrics.observePrediction(record);
+          metrics.observeShadow(serving.category, record);
+        },
+        onError: (error) => app.log.warn({ err: error }, 'shadow classification failed'),
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : undefined;
   const service = new PhotoService(options.classifier, new PhotoRepository(options.database), options.blobs, {
     decodeLimits: options.decodeLimits ?? defaultDecodeLimits,
     imageSizes: options.imageSizes ?? defaultImageSizes,
     correctionQuorum: settings.correctionQuorum,
     instance: options.instanceId ?? randomBytes(8).toString('hex'),
     ...(options.now ? { now: options.now } : {}),
-    projections: new ProjectionRegistry(options.references ?? []),
-    onLogged: (record) => metrics.observePrediction(record),
+    projections,
+    onLogged: (record, bytes) => {
+      metrics.observePrediction(record);
+      shadow?.run(bytes, record);
+    },
   });
   const context = new AppContext(service, options.classifier, options.adminToken, {
     maxUploadBytes: settings.maxUploadBytes,
@@ -81,6 +99,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (options.limits) applyConnectionCap(app.server, options.limits);
   observeRequests(app, metrics);
+  // Shadow answers still being computed are written before the caller closes the database.
+  if (shadow) app.addHook('onClose', async () => shadow.drain());
   await registerSecurity(app, {
     secret: options.secret ?? randomBytes(32).toString('base64url'),
     secureCookies: settings.secureCookies,

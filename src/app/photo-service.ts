@@ -32,8 +32,8 @@ export interface PhotoServiceOptions {
   readonly now?: () => Date;
   /** Projects embeddings for the prediction log with each model version's seed. */
   readonly projections?: ProjectionRegistry;
-  /** Told of every prediction-log record once it is stored (the app's metrics). */
-  readonly onLogged?: (record: PredictionRecord) => void;
+  /** Told of every prediction-log record once it is stored, with the photo (metrics, shadow mode). */
+  readonly onLogged?: (record: PredictionRecord, bytes: Uint8Array) => void;
 }
 
 /**
@@ -106,7 +106,7 @@ export class PhotoService {
           : undefined,
       });
       await this.photos.insert(photo, record);
-      this.options.onLogged?.(record);
+      this.options.onLogged?.(record, input.bytes);
     } catch (error) {
       await Promise.allSettled(keys.map((key) => this.blobs.delete(key)));
       await this.photos.releaseBlobs(keys).catch(() => undefined);

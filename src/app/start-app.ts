@@ -8,6 +8,7 @@ import {
   createClassifier,
   createRemoteClassifier,
   type LocalClassifier,
+  type ModelSource,
 } from '../inference/index.js';
 import type { ModelStoreOptions } from '../models/index.js';
 import { loadReferences } from '../monitoring/index.js';
@@ -43,6 +44,8 @@ export interface AppConfig {
   readonly uploadsPerMinute?: number | undefined;
   /** Connection and request limits; the recipe's `serving.http` when absent. */
   readonly limits?: ServerLimits | undefined;
+  /** Shadow mode: a candidate version answering beside the serving one on every upload (logged, never shown). */
+  readonly shadowModel?: ModelSource | undefined;
   /** How old another instance's pending blob keys must be before start-up recovery takes them. */
   readonly recoveryGraceMs?: number | undefined;
 }
@@ -70,6 +73,7 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
   });
   let classifier: Classifier | undefined;
   let local: LocalClassifier | undefined;
+  let shadow: LocalClassifier | undefined;
   try {
     if (config.inferenceUrl)
       classifier = await createRemoteClassifier(config.inferenceUrl, config.inferenceModel ?? 'food11');
@@ -79,6 +83,7 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
         mirrorDir: config.store.mirrorDir,
         ...(config.store.headsDir ? { headsDir: config.store.headsDir } : {}),
       });
+    if (config.shadowModel) shadow = await createClassifier(config.recipe, { model: config.shadowModel });
     const blobs = config.s3 ? new S3BlobStore(config.s3) : new FolderBlobStore(join(dataDir, 'blobs'));
     const instanceId = await instanceIdOf(dataDir);
     const recovered = await recoverStorage(database, blobs, instanceId, config.recoveryGraceMs ?? 3_600_000);
@@ -101,6 +106,7 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
       exportDir: join(dataDir, 'exports'),
       logger: { level: config.logLevel },
       references: await loadReferences(config.store.headsDir, classifier.info().model),
+      shadow,
       ...(config.logRetentionDays ? { logRetentionDays: config.logRetentionDays } : {}),
       ...extra,
     });
@@ -116,11 +122,13 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
       async close() {
         await server.close();
         await running.close();
+        await shadow?.close();
         await database.close();
       },
     };
   } catch (error) {
     await classifier?.close();
+    await shadow?.close();
     await database.close();
     throw error;
   }

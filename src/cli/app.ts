@@ -1,7 +1,9 @@
+import { basename, dirname, resolve } from 'node:path';
 import { appDefaults, startApp } from '../app/index.js';
 import type { Environment } from '../core/index.js';
 import { serverLimitsSchema } from '../http/index.js';
 import { loadRecipe } from '../recipes/index.js';
+import { readVersion } from '../server/index.js';
 import { UsageError } from './errors.js';
 import { storeOptions } from './store-options.js';
 import { defineVerb, numberFlag, portFlag, untilSignal, type VerbValues } from './verb.js';
@@ -11,8 +13,10 @@ const usage = `usage: gourmetgram app [--port <p>] [--host <h>] [--data-dir <dir
                        [--s3-endpoint <http://…> --s3-bucket <name>]
                        [--trust-proxy <true|addresses>] [--secure-cookies <auto|always|never>]
                        [--correction-quorum <n>] [--uploads-per-minute <n>] [--max-connections <n>]
-                       [--request-timeout-s <s>]
+                       [--request-timeout-s <s>] [--shadow-model <repository>/<name>/<version>]
 Runs the GourmetGram web app (defaults: port 3000, ./data, recipe latency, SQLite, in-process classifier).
+--shadow-model: a candidate version from a model repository (gourmetgram serve's layout) classifies every upload
+too, after the answer; logged and compared on /admin/dashboard, never shown.
 Environment: GOURMETGRAM_PORT, GOURMETGRAM_DATA_DIR, GOURMETGRAM_DATABASE_URL, GOURMETGRAM_INFERENCE_URL,
 GOURMETGRAM_INFERENCE_MODEL, GOURMETGRAM_S3_ENDPOINT, GOURMETGRAM_S3_BUCKET, GOURMETGRAM_S3_ACCESS_KEY,
 GOURMETGRAM_S3_SECRET_KEY, GOURMETGRAM_S3_REGION (photos in that bucket, not <data-dir>/blobs),
@@ -37,6 +41,7 @@ const options = {
   'max-connections': { type: 'string' },
   'request-timeout-s': { type: 'string' },
   'uploads-per-minute': { type: 'string' },
+  'shadow-model': { type: 'string' },
 } as const;
 
 export const run = defineVerb({ usage, options, run: ({ values }, env) => app(values, env) });
@@ -108,6 +113,7 @@ async function app(values: VerbValues<typeof options>, env: Environment): Promis
     uploadsPerMinute,
     limits,
     logRetentionDays: env.logRetentionDays,
+    shadowModel: values['shadow-model'] ? await shadowModel(values['shadow-model']) : undefined,
   };
   process.stderr.write(
     `${JSON.stringify({
@@ -129,6 +135,7 @@ async function app(values: VerbValues<typeof options>, env: Environment): Promis
       corrections_per_minute: appDefaults.correctionsPerMinute,
       http_limits: limits,
       log_retention_days: env.logRetentionDays,
+      shadow_model: config.shadowModel ? `${config.shadowModel.name} v${config.shadowModel.version}` : 'off',
     })}\n`,
   );
   const running = await startApp(config);
@@ -137,4 +144,13 @@ async function app(values: VerbValues<typeof options>, env: Environment): Promis
     running.app.log.info({ signal }, 'shutting down');
     await running.close();
   });
+}
+
+/** `<repository>/<name>/<version>`: one version folder of a model repository. */
+async function shadowModel(path: string) {
+  const version = Number(basename(path));
+  if (!Number.isInteger(version) || version < 1)
+    throw new UsageError(`--shadow-model ${path}: end with a version folder (<repository>/<name>/<version>)`);
+  const modelDir = dirname(resolve(path));
+  return readVersion(dirname(modelDir), basename(modelDir), version);
 }

@@ -51,6 +51,13 @@ export {
   scheduleDefaults,
   scheduleSettings,
 } from './settings.js';
+export {
+  compareShadow,
+  type ShadowClass,
+  type ShadowComparison,
+  type ShadowOptions,
+  ShadowRunner,
+} from './shadow.js';
 export { type PhotoShift, photoShifts, shiftPhoto } from './shifts.js';
 export {
   appendPrediction,

@@ -5,6 +5,7 @@ import { type MonitorReport, monitorReport, type ReportWindow } from './monitor-
 import type { PredictionRecord } from './prediction-record.js';
 import type { Reference } from './reference.js';
 import type { MonitorSettings, ScheduleSettings } from './settings.js';
+import { compareShadow, type ShadowComparison } from './shadow.js';
 import {
   countPredictions,
   type PredictionLogDatabase,
@@ -24,6 +25,8 @@ export interface MonitorSnapshot {
   readonly summaries: readonly WindowSummary[];
   readonly alerts: readonly AlertStatus[];
   readonly referenceAccuracy: { readonly expected: number; readonly measured: number } | null;
+  /** The newest shadow (candidate) version against the serving one; null without shadow mode. */
+  readonly shadow: ShadowComparison | null;
 }
 
 export interface MonitorScheduleOptions {
@@ -122,8 +125,23 @@ export class MonitorSchedule {
       referenceAccuracy: reference
         ? { expected: reference.expected_accuracy, measured: reference.measured_accuracy }
         : null,
+      shadow: await this.shadowComparison(reference?.classes),
     };
     return this.latest;
+  }
+
+  /** The newest shadow answers (as many as the windows hold) against their serving rows. */
+  private async shadowComparison(classes: readonly string[] | undefined): Promise<ShadowComparison | null> {
+    const { db, drift, schedule } = this.options;
+    const count = await countPredictions(db, { role: 'shadow' });
+    if (count === 0) return null;
+    const limit = schedule.maxWindows * drift.window;
+    const shadow = await readPredictions(db, { role: 'shadow', offset: Math.max(0, count - limit), limit });
+    // A serving row is stamped before its shadow row (the candidate runs after the answer): an hour covers it.
+    const since = new Date(Date.parse(shadow[0]!.time) - 3_600_000).toISOString();
+    const serving = await readPredictions(db, { role: 'serving', since });
+    const names = classes ?? [...new Set(serving.map((r) => r.category))].sort();
+    return compareShadow(serving, shadow, names);
   }
 
   private pruneCache(report: MonitorReport): void {

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LocalClassifier } from '../../src/inference/index.js';
+import { createClassifier, type LocalClassifier } from '../../src/inference/index.js';
 import { headDir } from '../../src/models/index.js';
 import {
   asLogDatabase,
+  countPredictions,
   loadReference,
+  type MonitorSnapshot,
   type PredictionRecord,
   type Reference,
   readPredictions,
@@ -13,11 +15,14 @@ import {
 } from '../../src/monitoring/index.js';
 import { createTestClassifier, foodPhoto } from '../app/fixtures.js';
 import { adminToken, type Harness, startHarness, upload, type Visitor, visit } from '../app/harness.js';
+import { tinyRecipe } from '../server/harness.js';
+import { writeTinyModel } from '../server/tiny-model.js';
 
 /** The monitoring the app does around its uploads: the real model, the real database, inject() requests. */
 describe('monitoring in the app', () => {
   let h: Harness;
   let classifier: LocalClassifier;
+  let candidate: LocalClassifier;
   let reference: Reference;
   let visitor: Visitor;
   let photoIds: string[];
@@ -25,10 +30,13 @@ describe('monitoring in the app', () => {
   before(async () => {
     classifier = await createTestClassifier();
     reference = await loadReference(referencePath(join(headDir('food11-latency'), '..'), 'food11-latency'));
+    // The candidate: the tiny test model (a real ONNX graph that disagrees with the real head most of the time).
+    candidate = await createClassifier(tinyRecipe(), { model: await writeTinyModel() });
     h = await startHarness(classifier, {
       references: [reference],
       uploadsPerMinute: 100_000,
       edgeModel: classifier.model,
+      shadow: candidate,
     });
     visitor = await visit(h.app);
     photoIds = [];
@@ -42,6 +50,7 @@ describe('monitoring in the app', () => {
   after(async () => {
     await h?.close();
     await classifier?.close();
+    await candidate?.close();
   });
 
   it("should log the browser's guess beside the server's answer for the same photo", async () => {
@@ -126,5 +135,44 @@ describe('monitoring in the app', () => {
     assert.match(page.body, /No full window of uploads yet/);
     const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
     assert.match(metrics.body, /^gourmetgram_alert_state\{alert="data_drift"\} 0$/m);
+  });
+
+  it('should let a shadow version answer every upload beside the serving one, logged and compared, never shown', async () => {
+    const db = asLogDatabase(h.database.db);
+    while ((await countPredictions(db, { role: 'shadow' })) < photoIds.length)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const shadow = await readPredictions(db, { role: 'shadow' });
+    const serving = await readPredictions(db, { role: 'serving' });
+    assert.deepEqual(shadow.map((r) => r.photo_id).sort(), [...photoIds].sort());
+    for (const record of shadow) {
+      assert.equal(record.model, 'tiny');
+      const shown = (await h.app.inject({ method: 'GET', url: `/api/photos/${record.photo_id}` })).json() as {
+        category: string;
+      };
+      const answered = serving.find((r) => r.photo_id === record.photo_id)!;
+      assert.equal(shown.category, answered.category, "the photo shows the serving model's answer");
+    }
+    const auth = { authorization: `Bearer ${adminToken}` };
+    const snapshot = (
+      await h.app.inject({ method: 'POST', url: '/admin/monitoring/evaluate', headers: auth })
+    ).json() as MonitorSnapshot;
+    const agreeing = shadow.filter(
+      (r) => serving.find((s) => s.photo_id === r.photo_id)!.category === r.category,
+    ).length;
+    assert.equal(snapshot.shadow?.n, photoIds.length);
+    assert.equal(snapshot.shadow?.agreement, agreeing / photoIds.length);
+    assert.equal(
+      snapshot.shadow?.perClass.reduce((sum, c) => sum + c.n, 0),
+      photoIds.length,
+    );
+    const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const counted = [...metrics.matchAll(/^gourmetgram_shadow_predictions_total\{[^}]*\} (\d+)$/gm)];
+    assert.equal(
+      counted.reduce((sum, m) => sum + Number(m[1]), 0),
+      photoIds.length,
+    );
+    const page = await h.app.inject({ method: 'GET', url: '/admin/dashboard', headers: auth });
+    assert.match(page.body, /<h2>Shadow model<\/h2>/);
+    assert.match(page.body, /Candidate <strong>tiny v1<\/strong> answered 4 uploads/);
   });
 });

@@ -1,4 +1,10 @@
-import type { AlertStatus, MonitorSnapshot, ReportWindow, WindowSummary } from '../../monitoring/index.js';
+import type {
+  AlertStatus,
+  MonitorSnapshot,
+  ReportWindow,
+  ShadowComparison,
+  WindowSummary,
+} from '../../monitoring/index.js';
 import { type Bar, barChartSvg, type LineSeries, lineChartSvg } from '../../report/index.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { layout, type PageContext } from './layout.js';
@@ -7,8 +13,6 @@ export interface DashboardData {
   readonly snapshot: MonitorSnapshot;
   readonly classes: readonly string[];
   readonly p99TargetMs: number;
-  /** Shadow comparison per class, when a candidate version answers beside the serving one. */
-  readonly shadow?: SafeHtml;
 }
 
 /**
@@ -28,7 +32,7 @@ ${summaries.length} window${summaries.length === 1 ? '' : 's'} of ${summaries[0]
 <h2>Alerts</h2>
 ${alertTable(snapshot.alerts)}
 ${summaries.length === 0 ? html`<p>No full window of uploads yet: charts appear after the first one.</p>` : charts(data, summaries, windows)}
-${data.shadow ?? ''}
+${snapshot.shadow ? shadowTable(snapshot.shadow) : ''}
 <h2>Drift tests, newest window</h2>
 ${windows.length ? testTable(windows.at(-1)!) : html`<p>No drift tests yet.</p>`}
 ${windows.length > 1 ? verdictGrid(windows) : ''}
@@ -179,6 +183,21 @@ function verdictGrid(windows: readonly ReportWindow[]): SafeHtml {
           : html`<td>–</td>`;
       })}</tr>`,
   )}</tbody></table>`;
+}
+
+/** Shadow mode: where the candidate agrees with the serving version, class by class, and how sure each is. */
+function shadowTable(shadow: ShadowComparison): SafeHtml {
+  return html`<h2>Shadow model</h2>
+<p class="dashboard-meta">Candidate <strong>${shadow.model} v${shadow.version}</strong> answered ${shadow.n} uploads beside
+the serving model (never shown): ${pct(shadow.agreement)} agreement.</p>
+<table class="monitor-table shadow">
+<thead><tr><th scope="col">Serving class</th><th scope="col">Uploads</th><th scope="col">Agreement</th><th scope="col">Serving confidence</th><th scope="col">Candidate confidence</th></tr></thead>
+<tbody>${shadow.perClass
+    .filter((c) => c.n > 0)
+    .map(
+      (c) =>
+        html`<tr><th scope="row">${c.category}</th><td>${c.n}</td><td>${pct(c.agreement)}</td><td>${pct(c.servingConfidence)}</td><td>${pct(c.shadowConfidence)}</td></tr>`,
+    )}</tbody></table>`;
 }
 
 function pct(value: number): string {

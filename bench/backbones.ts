@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTestPhotos } from '../src/bench/serve-process.js';
-import { projectPath } from '../src/core/index.js';
+import { projectPath, readEnvironment } from '../src/core/index.js';
 import {
   createOnnxSession,
   encodeModel,
@@ -29,15 +29,14 @@ const { values } = parseArgs({
     },
   },
 });
-const env = process.env;
-if (!env.GOURMETGRAM_DATA)
-  throw new Error('set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)');
+const env = readEnvironment(process.env);
+if (!env.data) throw new Error('set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)');
 const store = {
-  mirrorDir: env.GOURMETGRAM_MODEL_MIRROR,
-  cacheDir: join(env.GOURMETGRAM_CACHE ?? projectPath('.cache', 'gourmetgram'), 'backbones'),
+  mirrorDir: env.modelMirror,
+  cacheDir: join(env.cacheDir, 'backbones'),
 };
 const runs = Number(values.runs);
-const photos = await loadTestPhotos(env.GOURMETGRAM_DATA, 8);
+const photos = await loadTestPhotos(env.data, 8);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const rows = [];

@@ -16,7 +16,7 @@ import { encodedBodies } from '../src/app/edge/edge-assets.js';
 import { loadEdgeAssets } from '../src/app/edge/index.js';
 import { buildApp, FolderBlobStore, openDatabase } from '../src/app/index.js';
 import { loadTestPhotos } from '../src/bench/serve-process.js';
-import { projectPath } from '../src/core/index.js';
+import { projectPath, readEnvironment } from '../src/core/index.js';
 import { createClassifier } from '../src/inference/index.js';
 import { loadRecipe } from '../src/recipes/index.js';
 import { launchChromium } from '../src/report/index.js';
@@ -29,13 +29,13 @@ const { values } = parseArgs({
     big: { type: 'string', default: '12' },
   },
 });
-const env = process.env;
-const dataDir = env.GOURMETGRAM_DATA;
+const env = readEnvironment(process.env);
+const dataDir = env.data;
 if (!dataDir) throw new Error('set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)');
 const recipe = await loadRecipe(values.recipe);
 const classifier = await createClassifier(recipe, {
-  cacheDir: env.GOURMETGRAM_CACHE ?? projectPath('.cache', 'gourmetgram'),
-  mirrorDir: env.GOURMETGRAM_MODEL_MIRROR,
+  cacheDir: env.cacheDir,
+  mirrorDir: env.modelMirror,
 });
 const dir = await mkdtemp(join(tmpdir(), 'gg-bench-edge-'));
 const database = await openDatabase({ url: join(dir, 'app.db') });
@@ -46,7 +46,7 @@ const app = await buildApp({
   edgeModel: classifier.model,
 });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
-const browser = await launchChromium(env.GOURMETGRAM_CHROMIUM);
+const browser = await launchChromium(env.chromium);
 
 interface PageGuess {
   readonly top: { category: string; confidence: number }[];

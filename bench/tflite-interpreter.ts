@@ -37,7 +37,10 @@ export class TfliteInterpreter {
   ) {}
 
   /** Starts Chromium and loads each model (key → .tflite bytes) into the interpreter, on one thread. */
-  static async start(models: Record<string, Uint8Array>, executablePath: string): Promise<TfliteInterpreter> {
+  static async start(
+    models: Record<string, Uint8Array>,
+    executablePath: string | undefined,
+  ): Promise<TfliteInterpreter> {
     const require = createRequire(import.meta.url);
     const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
     const files: Record<string, () => Promise<Uint8Array>> = {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTestPhotos } from '../src/bench/serve-process.js';
-import { projectPath } from '../src/core/index.js';
+import { projectPath, readEnvironment } from '../src/core/index.js';
 import {
   createOnnxSession,
   encodeModel,
@@ -26,12 +26,11 @@ import { imageToTensor } from '../src/vision/index.js';
 import { agreement, quantiseNchwToNhwc, retargetOutput, TfliteInterpreter } from './tflite-interpreter.js';
 
 const { values } = parseArgs({ options: { photos: { type: 'string', default: '50' } } });
-const env = process.env;
-if (!env.GOURMETGRAM_DATA || !env.GOURMETGRAM_CHROMIUM)
-  throw new Error('set GOURMETGRAM_DATA and GOURMETGRAM_CHROMIUM');
+const env = readEnvironment(process.env);
+if (!env.data) throw new Error('set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)');
 const store = {
-  mirrorDir: env.GOURMETGRAM_MODEL_MIRROR,
-  cacheDir: join(env.GOURMETGRAM_CACHE ?? projectPath('.cache', 'gourmetgram'), 'backbones'),
+  mirrorDir: env.modelMirror,
+  cacheDir: join(env.cacheDir, 'backbones'),
 };
 const spec = await loadBackboneSpec('mobilenet-edgetpu-224-1.0-uint8');
 const source = await readFile((await resolveBackbone(spec, store)).path);
@@ -45,7 +44,7 @@ const pooled = tensor(spec.embedding.tensor);
 const logits = tensor(spec.classifier!.tensor);
 const interpreter = await TfliteInterpreter.start(
   { pooled: retargetOutput(source, pooled.index), logits: retargetOutput(source, logits.index) },
-  env.GOURMETGRAM_CHROMIUM,
+  env.chromium,
 );
 const embedder = await createOnnxSession(
   encodeModel(await resolveEmbeddingModel(spec, store, { flipTta: false })),
@@ -59,7 +58,7 @@ const rows = {
 };
 const dequantise = (codes: number[], q: { scale: number; zeroPoint: number }) =>
   Float32Array.from(codes, (c) => (c - q.zeroPoint) * q.scale);
-const photos = await loadTestPhotos(env.GOURMETGRAM_DATA, Number(values.photos));
+const photos = await loadTestPhotos(env.data, Number(values.photos));
 const size = spec.input.size;
 const { scale, zeroPoint } = spec.input.source!;
 for (const photo of photos) {

@@ -13,6 +13,7 @@ import {
 import type { ModelStoreOptions } from '../models/index.js';
 import { loadReferences } from '../monitoring/index.js';
 import type { Recipe } from '../recipes/index.js';
+import { decodeLimits } from '../vision/index.js';
 import { buildApp } from './app.js';
 import type { AppOptions } from './app-context.js';
 import { FolderBlobStore } from './blob-store.js';
@@ -102,7 +103,7 @@ export async function startApp(config: AppConfig, extra: Partial<AppOptions> = {
       adminToken: config.adminToken,
       secret: config.secret,
       maxUploadBytes: config.recipe.serving.max_body_bytes,
-      decodeLimits: { maxPixels: config.recipe.serving.max_pixels, minSide: 8 },
+      decodeLimits: decodeLimits(config.recipe.serving.max_pixels),
       exportDir: join(dataDir, 'exports'),
       logger: { level: config.logLevel },
       references: await loadReferences(config.store.headsDir, classifier.info().model),

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 
 import { createOnnxSession, type OnnxSession } from '../models/index.js';
 import type { ServingConfig } from '../recipes/index.js';
-import { imageToTensor } from '../vision/index.js';
+import { decodeLimits, imageToTensor } from '../vision/index.js';
 import type { Classifier, ClassifierInfo, Prediction } from './classifier.js';
 import { ClassifierClosedError, ModelLoadError } from './errors.js';
 import type { ModelSource } from './model-source.js';
@@ -67,7 +67,7 @@ export class InlineClassifier implements Classifier {
       const bytes = await readFile(file);
       const { size } = this.model.preprocess;
       const { tensor } = await imageToTensor(bytes, this.model.preprocess, {
-        limits: { maxPixels: this.#serving.max_pixels, minSide: 8 },
+        limits: decodeLimits(this.#serving.max_pixels),
         shrinkOnLoad: this.#serving.shrink_on_load,
       });
       const decoded = performance.now();

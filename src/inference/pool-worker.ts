@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 // The adapter file alone, not the models index: a worker that loads the graph-editing code starts slower.
 import { createOnnxSession, type OnnxSession } from '../models/onnx-runtime.js';
-import { imageToTensor, tensorLength } from '../vision/index.js';
+import { decodeLimits, imageToTensor, tensorLength } from '../vision/index.js';
 import { InferenceError, TensorShapeError } from './errors.js';
 import {
   type BatchInput,
@@ -51,7 +51,7 @@ async function runBatch(
           await imageToTensor(input.bytes, config.preprocess, {
             out: batch,
             offset: slot * perImage,
-            limits: { maxPixels: config.maxPixels, minSide: 8 },
+            limits: decodeLimits(config.maxPixels),
             shrinkOnLoad: config.shrinkOnLoad,
           });
         }

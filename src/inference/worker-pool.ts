@@ -126,7 +126,7 @@ export class WorkerPool implements Classifier {
     this.serving = serving;
     this.#observer = options.observer ?? {};
     this.#minInstances = Math.min(serving.min_instances ?? serving.instances, serving.instances);
-    this.#idleReleaseMs = (serving.idle_release_s ?? 30) * 1000;
+    this.#idleReleaseMs = serving.idle_release_s * 1000;
     this.#batcher = new DynamicBatcher({
       maxBatchSize: serving.max_batch_size,
       maxQueueDelayMs: serving.max_queue_delay_ms,

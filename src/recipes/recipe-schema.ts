@@ -60,7 +60,7 @@ export const servingSchema = z.strictObject({
   /** Workers kept when idle (default: `instances`, a fixed pool); 0 lets an idle replica free every session. */
   min_instances: z.number().int().min(0).max(64).optional(),
   /** Seconds a worker above `min_instances` may sit idle before it and its session memory are released. */
-  idle_release_s: z.number().min(0).optional(),
+  idle_release_s: z.number().min(0).default(30),
   intra_op_threads: z.number().int().min(1).max(64).default(1),
   graph_optimization: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   max_batch_size: z.number().int().min(1).max(256).default(8),

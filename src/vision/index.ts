@@ -21,6 +21,7 @@ export { decodePixels, type ImageHeader, jpegDataMissing, readImageHeader } from
 export {
   type DecodeLimits,
   type DecodeOptions,
+  decodeLimits,
   defaultDecodeLimits,
   type ImageView,
   imageToPixels,

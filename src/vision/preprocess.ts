@@ -11,7 +11,18 @@ export interface DecodeLimits {
   readonly minSide: number;
 }
 
-export const defaultDecodeLimits: DecodeLimits = Object.freeze({ maxPixels: 50_000_000, minSide: 8 });
+/** Below 8 px a side there is no dish to see, and a 1×1 "photo" is a probe, not a meal: refused early. */
+const minPhotoSide = 8;
+
+export const defaultDecodeLimits: DecodeLimits = Object.freeze({
+  maxPixels: 50_000_000,
+  minSide: minPhotoSide,
+});
+
+/** The default limits with a recipe's own pixel ceiling (`serving.max_pixels`). */
+export function decodeLimits(maxPixels: number): DecodeLimits {
+  return Object.freeze({ ...defaultDecodeLimits, maxPixels });
+}
 
 /**
  * A region of the (orientation-corrected) image to classify, in fractions of its width and height, plus

@@ -22,6 +22,7 @@ export {
 export { html, raw, SafeHtml } from './html.js';
 export { type Correction, type Page, type Photo, PhotoRepository } from './photo-repository.js';
 export { PhotoService } from './photo-service.js';
+export { type RescoreOptions, type RescoreReport, rescoreLibrary } from './rescore.js';
 export { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
 export { type AppConfig, type RunningApp, startApp } from './start-app.js';
 export { type RecoveryReport, recoverStorage } from './storage-recovery.js';

@@ -39,6 +39,10 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ run: VerbRu
     summary: 'drift tests on the prediction log (report) and the drift reference of a model (reference)',
     load: () => import('./monitor.js'),
   },
+  rescore: {
+    summary: 're-classify the stored photos with a promoted model version (resumable)',
+    load: () => import('./rescore.js'),
+  },
   study: {
     summary: 'ablation study: accuracy and speed per choice, Pareto front',
     load: () => import('./study.js'),

@@ -13,9 +13,10 @@ export interface PredictionRecord {
   readonly source: 'app' | 'server' | 'browser';
   /**
    * `serving` answers users; `shadow` is a candidate version answering beside it, never shown; `edge` is what
-   * the browser guessed for a photo the server also classified (a client's claim: compared, never trusted).
+   * the browser guessed for a photo the server also classified (a client's claim: compared, never trusted);
+   * `rescore` is a promoted version's answer for a stored photo (`gourmetgram rescore`).
    */
-  readonly role: 'serving' | 'shadow' | 'edge';
+  readonly role: 'serving' | 'shadow' | 'edge' | 'rescore';
   readonly photo_id: string | null;
   readonly model: string;
   readonly version: number;

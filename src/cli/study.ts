@@ -1,18 +1,23 @@
 import { type Environment, projectPath } from '../core/index.js';
-import { runStudy } from '../study/index.js';
+import { runBackboneStudy, runStudy } from '../study/index.js';
+import { UsageError } from './errors.js';
 import { progressReporter } from './progress.js';
 import { dataDirFrom, storeOptions } from './store-options.js';
 import { defineVerb, type VerbValues } from './verb.js';
 
-const usage = `usage: gourmetgram study [--quick] [--serving-recipe <name>] [--data <dir>] [--out <dir>]
+const usage = `usage: gourmetgram study [--quick | --backbones] [--serving-recipe <name>] [--data <dir>] [--out <dir>]
 Ablation: input resolution, flip TTA, head (softmax, MLP, softmax + neighbour memory), int8 vs fp32, ONNX Runtime
 graph optimisation and threads (accuracy on validation, test reported; backbone latency and throughput), then
 serving choices on the serving recipe's packaged model (inline vs workers, shrink-on-load, instances, batching).
 Writes <out>/study.json and study-pareto-{p99,throughput}.svg (out: results; --quick writes study-quick.*).
-Embeddings are cached, so reruns only time.`;
+Embeddings are cached, so reruns only time.
+--backbones: instead, each backbone and each combination (zoo, edgetpu, course, ...) with the same head:
+validation top-1 (what a recipe chooses on), test and leave-source-out pooled top-1 (reported), ms per photo and
+graph size, the course's model as a peer; writes <out>/study-backbones.json and study-backbones-pareto.svg.`;
 
 const options = {
   quick: { type: 'boolean', default: false },
+  backbones: { type: 'boolean', default: false },
   'serving-recipe': { type: 'string', default: 'latency' },
   data: { type: 'string' },
   out: { type: 'string', default: projectPath('results') },
@@ -27,12 +32,29 @@ export const run = defineVerb({
 async function study(values: VerbValues<typeof options>, env: Environment): Promise<number> {
   const settings = {
     quick: values.quick,
+    backbones: values.backbones,
     serving_recipe: values['serving-recipe'],
     data: dataDirFrom(values.data, env),
     out: values.out,
   };
   process.stderr.write(`${JSON.stringify({ msg: 'effective configuration', ...settings })}\n`);
   const bars = new Map<string, (done: number, total: number) => void>();
+  const onProgress = (stage: string, done: number, total: number) => {
+    if (!bars.has(stage)) bars.set(stage, progressReporter(stage));
+    bars.get(stage)!(done, total);
+  };
+  if (settings.backbones) {
+    if (settings.quick) throw new UsageError('--backbones and --quick do not combine');
+    const result = await runBackboneStudy({
+      dataDir: settings.data,
+      store: storeOptions(env),
+      outDir: settings.out,
+      log: (line) => process.stdout.write(`${line}\n`),
+      onProgress,
+    });
+    process.stdout.write(`Pareto front (validation top-1 vs p50): ${result.pareto.p50.join(' | ')}\n`);
+    return 0;
+  }
   const result = await runStudy({
     dataDir: settings.data,
     store: storeOptions(env),
@@ -40,10 +62,7 @@ async function study(values: VerbValues<typeof options>, env: Environment): Prom
     servingRecipe: settings.serving_recipe,
     outDir: settings.out,
     log: (line) => process.stdout.write(`${line}\n`),
-    onProgress: (stage, done, total) => {
-      if (!bars.has(stage)) bars.set(stage, progressReporter(stage));
-      bars.get(stage)!(done, total);
-    },
+    onProgress,
   });
   process.stdout.write(`Pareto front (top-1 vs p99): ${result.pareto.p99.join(' | ')}\n`);
   process.stdout.write(`Pareto front (top-1 vs throughput): ${result.pareto.throughput.join(' | ')}\n`);

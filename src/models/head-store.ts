@@ -39,6 +39,10 @@ export const headCardSchema = z
     }),
     validation: splitFigures,
     test: splitFigures.optional(),
+    /** Pooled over every source held out in turn (the protocol's per-fold head), with a 95 % interval. */
+    leave_source_out: splitFigures
+      .extend({ interval: z.tuple([z.number(), z.number()]), head: z.string() })
+      .optional(),
     training_seconds: z.number(),
     parameters: z.number().int(),
     sha256: z.string(),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Dataset, datasetFingerprint } from '../data/index.js';
-import type { ClassificationReport } from '../evaluation/index.js';
+import { type ClassificationReport, wilsonInterval } from '../evaluation/index.js';
 import {
   type BackboneUse,
   countParameters,
@@ -10,6 +10,8 @@ import {
 } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import type { FittedHead } from './fit-head.js';
+import { cheapHead, type FoldResult } from './leave-source-out.js';
+import type { Figures } from './peer.js';
 
 export interface HeadCardFacts {
   readonly recipe: Recipe;
@@ -17,6 +19,8 @@ export interface HeadCardFacts {
   readonly dataset: Dataset;
   readonly fitted: FittedHead;
   readonly test: ClassificationReport;
+  /** Leave-source-out with the protocol's cheap head on the same embeddings (pooled and per source). */
+  readonly outOfSource?: { readonly pooled: Figures; readonly folds: readonly FoldResult[] };
   readonly unreadable: number;
   readonly previousVersion: number;
   readonly headModel: ModelProto;
@@ -78,10 +82,29 @@ export async function buildHeadCard(facts: HeadCardFacts): Promise<HeadCard> {
     test: {
       n: facts.test.n,
       top1: facts.test.top1,
+      interval: wilsonInterval(Math.round(facts.test.top1 * facts.test.n), facts.test.n),
       macro_f1: facts.test.macro_f1,
       top2: facts.test.top2,
       ece: facts.test.ece,
     },
+    ...(facts.outOfSource
+      ? {
+          leave_source_out: {
+            head: cheapHead,
+            n: facts.outOfSource.pooled.n,
+            top1: facts.outOfSource.pooled.top1,
+            interval: [...facts.outOfSource.pooled.interval] as [number, number],
+            macro_f1: facts.outOfSource.pooled.macro_f1,
+            folds: facts.outOfSource.folds.map((f) => ({
+              source: f.source,
+              n: f.n,
+              top1: f.top1,
+              interval: [...f.interval],
+              classes_unseen: f.classes_unseen,
+            })),
+          },
+        }
+      : {}),
     training_seconds: facts.seconds,
     parameters: countParameters(facts.headModel),
     sha256: createHash('sha256').update(facts.headBytes).digest('hex'),

@@ -9,10 +9,13 @@ export {
 } from './fit-head.js';
 export { buildHeadCard, type HeadCardFacts } from './head-card.js';
 export {
+  type EmbeddedItem,
   type FoldResult,
+  type LeaveSourceOutInput,
   type LeaveSourceOutOptions,
   type LeaveSourceOutResult,
   leaveSourceOut,
+  leaveSourceOutOn,
   type PeerFigures,
 } from './leave-source-out.js';
 export { headCardMarkdown } from './model-card.js';

@@ -1,7 +1,7 @@
 import { type Dataset, type DatasetItem, readDataset } from '../data/index.js';
 import { type ModelStoreOptions, predictHead } from '../models/index.js';
 import { type Recipe, recipeBackbones } from '../recipes/index.js';
-import { fitRecipeHead } from './fit-head.js';
+import { type FittedHead, fitRecipeHead } from './fit-head.js';
 import { type Figures, figuresOf, peerProbabilities } from './peer.js';
 import { openRecipeEmbedder } from './recipe-embeddings.js';
 import { toTrainingSet } from './training-set.js';
@@ -31,6 +31,8 @@ export interface LeaveSourceOutResult {
   readonly held_out: string;
   /** The same per-fold head fitted on the ordinary split (train → test), for comparison on equal terms. */
   readonly split: Figures;
+  /** That head's validation figures (train-only head): what its grid and memory were chosen on. */
+  readonly split_validation: FittedHead['validation'];
   readonly pooled: Figures;
   readonly folds: readonly FoldResult[];
   readonly peers: readonly PeerFigures[];
@@ -47,7 +49,7 @@ export interface LeaveSourceOutOptions {
   readonly log?: (line: string) => void;
 }
 
-const cheapHead =
+export const cheapHead =
   "softmax head on centre-crop embeddings per fold (the recipe's backbones, sizes and flip; its l2, class " +
   'balancing and memory grids), every choice made on the validation photos of the training sources';
 
@@ -73,30 +75,16 @@ export async function leaveSourceOut(options: LeaveSourceOutOptions): Promise<Le
   const embedded = await embedder
     .embed('embedding every photo', dataset.items, 0)
     .finally(() => embedder.release());
-  const usable: Embedded[] = dataset.items.flatMap((item, i) =>
+  const usable: EmbeddedItem[] = dataset.items.flatMap((item, i) =>
     embedded.embeddings[i]!.length ? [{ item, embedding: embedded.embeddings[i]! }] : [],
   );
-  const fit = (train: readonly Embedded[], test: readonly Embedded[]) =>
-    fitAndPredict(recipe, dataset, embedder.width, train, test);
-  const sources = [...new Set(usable.map((u) => u.item.source))].sort();
-  const { folds, pooled } = runFolds(usable, sources, fit, dataset.classes, log);
-  const ordinaryTest = usable.filter((u) => u.item.split === 'test');
-  const split = figuresOf(
-    fit(
-      usable.filter((u) => u.item.split !== 'test'),
-      ordinaryTest,
-    ),
-    labelsOf(ordinaryTest),
-    dataset.classes,
-  );
-  const pooledFigures = figuresOf(
-    concat(pooled.map((p) => p.probabilities)),
-    pooled.map((p) => p.item.label),
-    dataset.classes,
-  );
-  log(
-    `pooled over ${folds.length} held-out sources: top-1 ${pooledFigures.top1.toFixed(3)}; ordinary split ${split.top1.toFixed(3)}`,
-  );
+  const { split, validation, pooled, folds, sources } = leaveSourceOutOn({
+    dataset,
+    usable,
+    width: embedder.width,
+    training: recipe.model.training,
+    log,
+  });
   const peers = [];
   for (const name of options.peers ?? []) peers.push(await scorePeer(name, dataset, sources, options));
   return {
@@ -109,14 +97,66 @@ export async function leaveSourceOut(options: LeaveSourceOutOptions): Promise<Le
     held_out:
       "every photo of the held-out source (its train and test files); training: the other sources' train files",
     split,
-    pooled: pooledFigures,
+    split_validation: validation,
+    pooled,
     folds,
     peers,
     seconds: (Date.now() - started) / 1000,
   };
 }
 
-type Embedded = { readonly item: DatasetItem; readonly embedding: Float32Array[] };
+/** A photo with its per-view embeddings (centre first), every backbone's concatenated. */
+export type EmbeddedItem = { readonly item: DatasetItem; readonly embedding: Float32Array[] };
+type Embedded = EmbeddedItem;
+
+export interface LeaveSourceOutInput {
+  readonly dataset: Dataset;
+  /** The readable photos with their embeddings (computed once; `gourmetgram study` slices them per combination). */
+  readonly usable: readonly EmbeddedItem[];
+  readonly width: number;
+  /** The recipe's training section: its l2, class balancing and memory grids (views and hidden sizes ignored). */
+  readonly training: Recipe['model']['training'];
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The protocol on embeddings already computed: one fold per source (the cheap head fitted on every other
+ * source, all photos of the held-out one scored), the folds' predictions pooled, and the same head on the
+ * ordinary split for comparison.
+ */
+export function leaveSourceOutOn(input: LeaveSourceOutInput): {
+  readonly split: Figures;
+  /** The ordinary split's head on its validation photos (train-only head, the figure its choices were made on). */
+  readonly validation: FittedHead['validation'];
+  readonly pooled: Figures;
+  readonly folds: readonly FoldResult[];
+  readonly sources: readonly string[];
+} {
+  const { dataset, usable, width, training } = input;
+  const log = input.log ?? (() => {});
+  const fit = (train: readonly Embedded[], test: readonly Embedded[]) =>
+    fitAndPredict(training, dataset, width, train, test).probabilities;
+  const sources = [...new Set(usable.map((u) => u.item.source))].sort();
+  const { folds, pooled } = runFolds(usable, sources, fit, dataset.classes, log);
+  const ordinaryTest = usable.filter((u) => u.item.split === 'test');
+  const ordinary = fitAndPredict(
+    training,
+    dataset,
+    width,
+    usable.filter((u) => u.item.split !== 'test'),
+    ordinaryTest,
+  );
+  const split = figuresOf(ordinary.probabilities, labelsOf(ordinaryTest), dataset.classes);
+  const pooledFigures = figuresOf(
+    concat(pooled.map((p) => p.probabilities)),
+    pooled.map((p) => p.item.label),
+    dataset.classes,
+  );
+  log(
+    `pooled over ${folds.length} held-out sources: top-1 ${pooledFigures.top1.toFixed(3)}; ordinary split ${split.top1.toFixed(3)}`,
+  );
+  return { split, validation: ordinary.validation, pooled: pooledFigures, folds, sources };
+}
 
 /** One fold per source: fit on the others' train files, predict every photo of the held-out source. */
 function runFolds(
@@ -159,13 +199,12 @@ function runFolds(
 
 /** Fits the cheap head on `train` (its validation photos for the choices) and predicts `test`. */
 function fitAndPredict(
-  recipe: Recipe,
+  training: Recipe['model']['training'],
   dataset: Dataset,
   width: number,
   train: readonly Embedded[],
   test: readonly Embedded[],
-): Float32Array {
-  const training = recipe.model.training;
+): { probabilities: Float32Array; validation: FittedHead['validation'] } {
   const part = (split: string) => {
     const rows = train.filter((u) => u.item.split === split);
     return { items: rows.map((u) => u.item), embeddings: rows.map((u) => u.embedding) };
@@ -185,7 +224,7 @@ function fitAndPredict(
     dataset.classes.length,
     'centre',
   );
-  return predictHead(fitted.head, set.features, width);
+  return { probabilities: predictHead(fitted.head, set.features, width), validation: fitted.validation };
 }
 
 /** The peer on exactly the photos each of our figures uses. */

@@ -40,9 +40,10 @@ ${memorySection(card)}
 | split | n | top-1 | macro-F1 |
 | --- | --- | --- | --- |
 | validation (chosen on) | ${card.validation.n} | ${pct(card.validation.top1)} | ${pct(card.validation.macro_f1)} |
-| test (reported only) | ${card.test?.n ?? 'n/a'} | ${pct(card.test?.top1)} | ${pct(card.test?.macro_f1)} |
+| test (reported only) | ${card.test?.n ?? 'n/a'} | ${pct(card.test?.top1)}${interval(card.test?.interval)} | ${pct(card.test?.macro_f1)} |
+${outOfSourceRow(card)}
 
-## Caveats
+${outOfSourceNote(card)}## Caveats
 The stand-in dataset's sources differ by class (lab photos with a coin for Bread and Egg, cheese only for Dairy,
 sushi only for Seafood): a model can learn the background or the source rather than the food, and these figures
 overstate accuracy on real user photos. Parameters: ${card.parameters}. Head SHA-256 \`${card.sha256}\`.
@@ -60,6 +61,29 @@ function memorySection(card: HeadCard): string {
 | temperature | weight | top-1 | macro-F1 |
 | --- | --- | --- | --- |
 ${rows.map((r) => `| ${r.temperature} | ${r.weight} | ${pct(r.validation_top1)} | ${pct(r.validation_macro_f1)} |`).join('\n')}
+
+`;
+}
+
+function interval(value: unknown): string {
+  if (!Array.isArray(value) || value.length !== 2) return '';
+  return ` [${value.map((v: number) => (v * 100).toFixed(1)).join(', ')}]`;
+}
+
+/** The leave-source-out row: every source held out in turn, predictions pooled (absent on older cards). */
+function outOfSourceRow(card: HeadCard): string {
+  const lso = card.leave_source_out;
+  if (!lso) return '';
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  return `| leave-source-out, pooled (reported only) | ${lso.n} | ${pct(lso.top1)}${interval(lso.interval)} | ${pct(lso.macro_f1)} |`;
+}
+
+function outOfSourceNote(card: HeadCard): string {
+  const lso = card.leave_source_out;
+  if (!lso) return '';
+  return `Intervals: 95 % Wilson on top-1. Leave-source-out: for each source, ${lso.head}; every photo of the held-out
+source scored, the folds pooled. It is the figure a user meets on photos unlike any training source; the test
+split shares sources with train and overstates it.
 
 `;
 }

@@ -11,6 +11,7 @@ import {
 import type { Recipe } from '../recipes/index.js';
 import { evaluateHead, type FittedHead, fitRecipeHead } from './fit-head.js';
 import { buildHeadCard } from './head-card.js';
+import { leaveSourceOutOn } from './leave-source-out.js';
 import { headCardMarkdown } from './model-card.js';
 import { type EmbeddedItems, openRecipeEmbedder, type RecipeEmbedder } from './recipe-embeddings.js';
 import { toTrainingSet } from './training-set.js';
@@ -57,6 +58,7 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
   });
   const test = testReport(fitted, dataset, embedded.test, embedder.width);
   log(`test top-1 ${test.top1.toFixed(3)} macro-F1 ${test.macro_f1.toFixed(3)} (n=${test.n})`);
+  const outOfSource = leaveSourceOutOfSplits(recipe, dataset, embedded, embedder.width, log);
   const headModel = buildHeadModel(fitted.head);
   const headBytes = encodeModel(headModel);
   const previous = await loadHead(recipe.model.head, store.headsDir).catch(() => undefined);
@@ -66,6 +68,7 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
     dataset,
     fitted,
     test,
+    outOfSource,
     unreadable: embedded.train.unreadable + embedded.validation.unreadable + embedded.test.unreadable,
     previousVersion: previous?.card.version ?? 0,
     headModel,
@@ -82,6 +85,27 @@ async function embedSplits(embedder: RecipeEmbedder, dataset: Dataset, views: nu
   const validation = await embedder.embed('embedding validation', itemsOf(dataset, 'validation'), views);
   const test = await embedder.embed('embedding test', itemsOf(dataset, 'test'), 0);
   return { train, validation, test };
+}
+
+/**
+ * The leave-source-out protocol on the centre crops already embedded (no extra backbone work): the card then
+ * carries the figure a user meets on photos from sources the head never saw, beside the ordinary test figure.
+ */
+function leaveSourceOutOfSplits(
+  recipe: Recipe,
+  dataset: Dataset,
+  embedded: { train: EmbeddedItems; validation: EmbeddedItems; test: EmbeddedItems },
+  width: number,
+  log: (line: string) => void,
+) {
+  const usable = (['train', 'validation', 'test'] as const).flatMap((split) =>
+    itemsOf(dataset, split).flatMap((item, i) => {
+      const views = embedded[split].embeddings[i]!;
+      return views.length ? [{ item, embedding: views.slice(0, 1) }] : [];
+    }),
+  );
+  const result = leaveSourceOutOn({ dataset, usable, width, training: recipe.model.training, log });
+  return { pooled: result.pooled, folds: result.folds };
 }
 
 function testReport(fitted: FittedHead, dataset: Dataset, test: EmbeddedItems, width: number) {

@@ -23,7 +23,7 @@ import {
   trainHead,
   unitRows,
 } from '../models/index.js';
-import { imageToTensor, tensorLength } from '../vision/index.js';
+import { imageToTensor, type PreprocessSpec, tensorLength } from '../vision/index.js';
 
 /** A backbone configuration: what changes the embeddings. */
 export interface ModelVariant {
@@ -139,9 +139,31 @@ export async function timeGraph(
   v: ModelVariant,
   ctx: ModelContext,
   photos: readonly Uint8Array[],
-  options: { threads: number; level: GraphOptimizationLevel; iterations: number },
-): Promise<{ p50: number; p99: number; throughput: number }> {
-  const preprocess = preprocessFor(ctx.spec, v.size);
+  options: TimingOptions,
+): Promise<Timing> {
+  return timeOnPhotos(graph, preprocessFor(ctx.spec, v.size), photos, options);
+}
+
+export interface TimingOptions {
+  readonly threads: number;
+  readonly level: GraphOptimizationLevel;
+  readonly iterations: number;
+}
+
+export interface Timing {
+  readonly p50: number;
+  readonly p99: number;
+  readonly throughput: number;
+}
+
+/** Any graph with one NCHW image input: batch-1 p50/p99 and batch-8 images per second on real photos. */
+export async function timeOnPhotos(
+  graph: Uint8Array,
+  preprocess: PreprocessSpec,
+  photos: readonly Uint8Array[],
+  options: TimingOptions,
+): Promise<Timing> {
+  const size = preprocess.size;
   const session = await createOnnxSession(graph, {
     intraOpThreads: options.threads,
     graphOptimizationLevel: options.level,
@@ -150,7 +172,7 @@ export async function timeGraph(
     const tensors = await Promise.all(
       photos.slice(0, 16).map(async (b) => (await imageToTensor(b, preprocess)).tensor),
     );
-    const dims = [1, 3, v.size, v.size];
+    const dims = [1, 3, size, size];
     for (let i = 0; i < 3; i++) await session.run(tensors[i % tensors.length]!, dims);
     const times: number[] = [];
     for (let i = 0; i < options.iterations; i++) {
@@ -163,7 +185,7 @@ export async function timeGraph(
     for (let i = 0; i < 8; i++) batch.set(tensors[i % tensors.length]!, i * length);
     const rounds = Math.max(2, Math.round(options.iterations / 8));
     const t0 = performance.now();
-    for (let i = 0; i < rounds; i++) await session.run(batch, [8, 3, v.size, v.size]);
+    for (let i = 0; i < rounds; i++) await session.run(batch, [8, 3, size, size]);
     const throughput = (rounds * 8) / ((performance.now() - t0) / 1000);
     times.sort((a, b) => a - b);
     const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;

@@ -102,7 +102,79 @@ function errorAnalysis() {
     : '_No error analysis in results/ yet._';
 }
 
-const sections = { environment, errors, measurements, 'error-analysis': errorAnalysis };
+const ci = (f) => (f?.interval ? ` [${f.interval.map((v) => (v * 100).toFixed(1)).join(', ')}]` : '');
+
+// Ours and the course's model on the same photos: the ordinary test split and every source held out in turn.
+function accuracy() {
+  const rows = [];
+  for (const recipe of ['accuracy', 'latency']) {
+    const test = readJson(`results/${recipe}/eval-test.json`);
+    const lso = readJson(`results/${recipe}/eval-leave-source-out.json`);
+    if (!test && !lso) continue;
+    const peerTest = test?.peers?.[0];
+    const peerLso = lso?.peers?.[0]?.pooled;
+    rows.push([
+      `\`${recipe}\`${test ? ` (${test.model.name} v${test.model.version})` : ''}`,
+      test ? `${pct(test.top1)}${ci(test)}` : '–',
+      test ? pct(test.macro_f1) : '–',
+      lso ? `${pct(lso.pooled.top1)}${ci(lso.pooled)}` : '–',
+      peerTest ? `${pct(peerTest.top1)}${ci(peerTest)}` : '–',
+      peerLso ? `${pct(peerLso.top1)}${ci(peerLso)}` : '–',
+    ]);
+  }
+  if (rows.length === 0) return '_No results/<recipe>/eval-*.json yet._';
+  const header = [
+    'recipe',
+    'test top-1 [95 % CI]',
+    'test macro-F1',
+    'leave-source-out pooled top-1',
+    'course model, test',
+    'course model, every photo',
+  ];
+  const lsoN = readJson('results/accuracy/eval-leave-source-out.json')?.pooled?.n;
+  return `${table(header, rows)}\n\nTest: the packaged model on the test split (it shares sources with train). Leave-source-out: ${
+    lsoN ?? 'every'
+  } photos, each scored by a head fitted without its source (the protocol's per-fold head). The course's Food-11 model, with its own head, never saw any of these sources.\n\n${backbones()}`;
+}
+
+// `gourmetgram study --backbones`: each backbone and combination with the same head.
+function backbones() {
+  const study = readJson('results/study-backbones.json');
+  if (!study) return '_No results/study-backbones.json yet: run `gourmetgram study --backbones`._';
+  const rows = study.rows.map((r) => [
+    r.step,
+    pct(r.validation_top1),
+    `${pct(r.test_top1)}${ci({ interval: r.test_interval })}`,
+    pct(r.test_macro_f1),
+    `${pct(r.leave_source_out.top1)}${ci(r.leave_source_out)}`,
+    r.p50_ms.toFixed(1),
+    (r.model_bytes / 1e6).toFixed(1),
+  ]);
+  const p = study.peer;
+  rows.push([
+    'course model, own head (peer)',
+    pct(p.validation.top1),
+    `${pct(p.test.top1)}${ci(p.test)}`,
+    pct(p.test.macro_f1),
+    `${pct(p.every_photo.top1)}${ci(p.every_photo)}`,
+    '–',
+    '–',
+  ]);
+  return `Backbones and combinations (\`gourmetgram study --backbones\`, results/study-backbones.json; same head for all, chosen on validation; p50 of the embedding graph, batch 1, 1 thread, load average ${study.machine.load_average[0].toFixed(1)}):\n\n${table(
+    [
+      'backbones',
+      'validation top-1',
+      'test top-1 [95 % CI]',
+      'test macro-F1',
+      'leave-source-out pooled',
+      'p50 ms',
+      'MB',
+    ],
+    rows,
+  )}`;
+}
+
+const sections = { environment, errors, measurements, 'error-analysis': errorAnalysis, accuracy };
 
 const readmePath = join(root, 'README.md');
 const before = readFileSync(readmePath, 'utf8');

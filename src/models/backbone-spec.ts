@@ -24,6 +24,8 @@ export const backboneSpecSchema = z
     url: z.url(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     bytes: z.number().int().positive(),
+    /** ImageNet top-1 as its publisher states it (a fraction), where it was trained on ImageNet. */
+    imagenet_top1: z.number().gt(0).lt(1).optional(),
     input: z.object({
       name: z.string(),
       size: z.number().int().positive(),

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { relative, sep } from 'node:path';
 import { type DatasetItem, food11Classes, itemsOf, readDataset, type Split } from '../data/index.js';
 import {
   type ClassificationReport,
@@ -86,7 +87,11 @@ export async function evaluateRecipe(options: {
       kept.map((i) => i.source),
       packaged.classes.length,
     ),
-    unreadable: failures,
+    // Relative to the data folder, like every other file a result names: committed results stay machine-free.
+    unreadable: failures.map((f) => ({
+      path: relative(dataset.root, f.path).split(sep).join('/'),
+      reason: f.reason.replaceAll(`${dataset.root}${sep}`, ''),
+    })),
     interval: wilsonInterval(Math.round(report.top1 * report.n), report.n),
     peers,
     seconds: (Date.now() - started) / 1000,

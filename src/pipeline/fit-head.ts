@@ -203,7 +203,7 @@ export function evaluateHead(head: HeadWeights, set: TrainingSet, classes: reado
   return classificationReport(predictHead(head, set.features, set.width), set.labels, classes);
 }
 
-function hyperParameters(
+export function hyperParameters(
   training: Training,
   hidden: number,
   l2: number,

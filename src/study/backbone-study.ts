@@ -42,9 +42,9 @@ export async function runBackboneStudy(options: BackboneStudyOptions): Promise<B
     machine: { cores: cpus().length, node: process.version, load_average: loadavg() },
     data: { root: dataset.root, ...counts },
     head:
-      'softmax on centre-crop embeddings (l2 0.03, classes balanced, 30 epochs) with the nearest-neighbour memory ' +
-      'grid (temperature 0.02/0.05, weight 0-0.7) chosen on validation; refit on train + validation for test; ' +
-      "leave-source-out: the same head per fold, chosen on the training sources' validation photos",
+      'softmax on centre-crop embeddings (l2 0.03, classes balanced, 30 epochs, temperature-scaled on ' +
+      'validation), trained on train for the validation figure, refit on train + validation for test; ' +
+      'leave-source-out: the same head per fold, fitted on the train and validation photos of the other sources',
     embedded_as:
       'branches of one zoo + edgetpu + course model at 224 px: the zoo crop (central 87.5 %), each backbone ' +
       'renormalised to its own mean/std in the graph, as a recipe naming them in this order serves them',

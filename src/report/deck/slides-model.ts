@@ -17,18 +17,17 @@ import { allRecipeFigures, recommend } from './recipe-figures.js';
 import type { ResultsSource } from './results-source.js';
 import type { Slide } from './slide.js';
 
-/** Backbone names of a recipe, whether it names one or several. */
+/** Backbone names of a recipe: `model.backbone`, then any `model.extra_backbones` (the schema's two keys). */
 function recipeBackbones(source: ResultsSource, name: RecipeName): string[] {
   const file = `recipes/${name}.yaml`;
-  const several = source.raw(file, 'model.backbones');
-  if (Array.isArray(several))
-    return several.map((b, i) =>
-      typeof b === 'string'
-        ? (source.text(file, `model.backbones.${i}`, `${name} backbone ${i + 1}`) ?? b)
-        : (source.text(file, `model.backbones.${i}.name`, `${name} backbone ${i + 1}`) ?? '?'),
-    );
   const one = source.text(file, 'model.backbone', `${name} backbone`);
-  return one ? [one] : [];
+  const extra = source.raw(file, 'model.extra_backbones');
+  const more = Array.isArray(extra)
+    ? extra.map(
+        (_, i) => source.text(file, `model.extra_backbones.${i}.name`, `${name} backbone ${i + 2}`) ?? '?',
+      )
+    : [];
+  return [...(one ? [one] : []), ...more];
 }
 
 function backboneDescription(source: ResultsSource, backbone: string): string {

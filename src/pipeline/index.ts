@@ -9,7 +9,9 @@ export {
 } from './fit-head.js';
 export { buildHeadCard, type HeadCardFacts } from './head-card.js';
 export {
+  cheapHead,
   type EmbeddedItem,
+  embeddedAs,
   type FoldResult,
   type LeaveSourceOutInput,
   type LeaveSourceOutOptions,
@@ -18,6 +20,7 @@ export {
   leaveSourceOutOn,
   type PeerFigures,
 } from './leave-source-out.js';
+export { type LeaveSourceOutFigures, rememberedLeaveSourceOut } from './leave-source-out-cache.js';
 export { headCardMarkdown } from './model-card.js';
 export { type Figures, figuresOf, peerProbabilities } from './peer.js';
 export {

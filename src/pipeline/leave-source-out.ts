@@ -2,6 +2,7 @@ import { type Dataset, type DatasetItem, readDataset } from '../data/index.js';
 import { type ModelStoreOptions, predictHead, trainHead } from '../models/index.js';
 import { type Recipe, recipeBackbones } from '../recipes/index.js';
 import { type FittedHead, fitRecipeHead, hyperParameters } from './fit-head.js';
+import { rememberedLeaveSourceOut } from './leave-source-out-cache.js';
 import { type Figures, figuresOf, peerProbabilities } from './peer.js';
 import { openRecipeEmbedder } from './recipe-embeddings.js';
 import { toTrainingSet } from './training-set.js';
@@ -78,12 +79,14 @@ export async function leaveSourceOut(options: LeaveSourceOutOptions): Promise<Le
   const usable: EmbeddedItem[] = dataset.items.flatMap((item, i) =>
     embedded.embeddings[i]!.length ? [{ item, embedding: embedded.embeddings[i]! }] : [],
   );
-  const { split, validation, pooled, folds, sources } = leaveSourceOutOn({
+  const { split, validation, pooled, folds, sources } = await rememberedLeaveSourceOut({
     dataset,
     usable,
     width: embedder.width,
     training: recipe.model.training,
     log,
+    embeddedAs: embeddedAs(recipe.model),
+    cacheDir: options.store.cacheDir,
   });
   const peers = [];
   for (const name of options.peers ?? []) peers.push(await scorePeer(name, dataset, sources, options));
@@ -103,6 +106,11 @@ export async function leaveSourceOut(options: LeaveSourceOutOptions): Promise<Le
     peers,
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/** What a recipe's centre-crop embeddings depend on (the key of its remembered leave-source-out figures). */
+export function embeddedAs(model: Recipe['model']): unknown {
+  return [recipeBackbones(model), model.precision, model.tta.flip];
 }
 
 /** A photo with its per-view embeddings (centre first), every backbone's concatenated. */

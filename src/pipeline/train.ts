@@ -1,4 +1,4 @@
-import { type Dataset, itemsOf, readDataset } from '../data/index.js';
+import { type Dataset, type DatasetItem, itemsOf, readDataset } from '../data/index.js';
 import {
   buildHeadModel,
   encodeModel,
@@ -11,7 +11,8 @@ import {
 import type { Recipe } from '../recipes/index.js';
 import { evaluateHead, type FittedHead, fitRecipeHead } from './fit-head.js';
 import { buildHeadCard } from './head-card.js';
-import { leaveSourceOutOn } from './leave-source-out.js';
+import { embeddedAs } from './leave-source-out.js';
+import { rememberedLeaveSourceOut } from './leave-source-out-cache.js';
 import { headCardMarkdown } from './model-card.js';
 import { type EmbeddedItems, openRecipeEmbedder, type RecipeEmbedder } from './recipe-embeddings.js';
 import { toTrainingSet } from './training-set.js';
@@ -58,7 +59,10 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
   });
   const test = testReport(fitted, dataset, embedded.test, embedder.width);
   log(`test top-1 ${test.top1.toFixed(3)} macro-F1 ${test.macro_f1.toFixed(3)} (n=${test.n})`);
-  const outOfSource = leaveSourceOutOfSplits(recipe, dataset, embedded, embedder.width, log);
+  const outOfSource = await leaveSourceOutOfSplits(recipe, dataset, embedded, embedder.width, {
+    log,
+    cacheDir: store.cacheDir,
+  });
   const headModel = buildHeadModel(fitted.head);
   const headBytes = encodeModel(headModel);
   const previous = await loadHead(recipe.model.head, store.headsDir).catch(() => undefined);
@@ -91,20 +95,33 @@ async function embedSplits(embedder: RecipeEmbedder, dataset: Dataset, views: nu
  * The leave-source-out protocol on the centre crops already embedded (no extra backbone work): the card then
  * carries the figure a user meets on photos from sources the head never saw, beside the ordinary test figure.
  */
-function leaveSourceOutOfSplits(
+async function leaveSourceOutOfSplits(
   recipe: Recipe,
   dataset: Dataset,
   embedded: { train: EmbeddedItems; validation: EmbeddedItems; test: EmbeddedItems },
   width: number,
-  log: (line: string) => void,
+  options: { readonly log: (line: string) => void; readonly cacheDir: string },
 ) {
-  const usable = (['train', 'validation', 'test'] as const).flatMap((split) =>
-    itemsOf(dataset, split).flatMap((item, i) => {
+  const centre = new Map<DatasetItem, Float32Array[]>();
+  for (const split of ['train', 'validation', 'test'] as const)
+    itemsOf(dataset, split).forEach((item, i) => {
       const views = embedded[split].embeddings[i]!;
-      return views.length ? [{ item, embedding: views.slice(0, 1) }] : [];
-    }),
-  );
-  const result = leaveSourceOutOn({ dataset, usable, width, training: recipe.model.training, log });
+      if (views.length) centre.set(item, views.slice(0, 1));
+    });
+  // In the data's own order, as `gourmetgram eval --protocol leave-source-out` holds them: the same key.
+  const usable = dataset.items.flatMap((item) => {
+    const embedding = centre.get(item);
+    return embedding ? [{ item, embedding }] : [];
+  });
+  const result = await rememberedLeaveSourceOut({
+    dataset,
+    usable,
+    width,
+    training: recipe.model.training,
+    log: options.log,
+    embeddedAs: embeddedAs(recipe.model),
+    cacheDir: options.cacheDir,
+  });
   return { pooled: result.pooled, folds: result.folds };
 }
 

@@ -3,8 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { readDataset } from '../data/index.js';
 import type { ModelStoreOptions } from '../models/index.js';
-import { paretoFront } from '../report/pareto.js';
-import { paretoSvg } from '../report/pareto-svg.js';
+import { paretoFront, paretoSvg } from '../report/index.js';
 import { backboneRows, probeTraining, timingPhotos } from './backbone-steps.js';
 import type { BackboneStudyResult } from './study-result.js';
 

@@ -230,5 +230,16 @@ describe('train, eval and predict through the CLI', {
       await readFile(join(dir, 'results-lso', 'eval-leave-source-out.json'), 'utf8'),
     );
     assert.equal(written.pooled.top1, result.pooled.top1);
+    assert.ok(result.split_validation.n > 0, 'the split head reports what it chose on');
+    // The model card carries the same pooled figure (train ran these folds; eval reads them back).
+    const card = JSON.parse(await readFile(join(dir, 'heads-a', 'tiny-head', 'card.json'), 'utf8'));
+    assert.equal(card.leave_source_out.n, result.pooled.n);
+    assert.equal(card.leave_source_out.top1, result.pooled.top1);
+    assert.deepEqual(card.leave_source_out.interval, result.pooled.interval);
+    assert.equal(card.test.interval.length, 2);
+    assert.match(
+      await readFile(join(dir, 'heads-a', 'tiny-head', 'card.md'), 'utf8'),
+      /leave-source-out, pooled/,
+    );
   });
 });

@@ -12,9 +12,9 @@ import {
   type EmbeddedItem,
   type Figures,
   figuresOf,
-  leaveSourceOutOn,
   openRecipeEmbedder,
   peerProbabilities,
+  rememberedLeaveSourceOut,
 } from '../pipeline/index.js';
 import type { ModelConfig } from '../recipes/index.js';
 import { timeOnPhotos } from './model-steps.js';
@@ -126,11 +126,14 @@ async function combinationRow(
   const usable = all.map((u) => ({ item: u.item, embedding: sliceBackbones(u.embedding, chosen, width) }));
   const label = chosen.map((b) => studyBackbones[b]!.short).join(' + ');
   const t0 = Date.now();
-  const lso = leaveSourceOutOn({
+  // Remembered: a rerun (to time the graphs again on a quieter machine) costs no head fitting.
+  const lso = await rememberedLeaveSourceOut({
     dataset: input.dataset,
     usable,
     width: chosen.length * width,
     training: probeTraining,
+    embeddedAs: ['study-backbones', chosen.map((b) => `${studyBackbones[b]!.name}@224`), 'int8', false],
+    cacheDir: input.store.cacheDir,
   });
   const comboUses = chosen.map((b) => uses[b]!);
   const graph = encodeModel(

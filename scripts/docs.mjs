@@ -133,8 +133,8 @@ function accuracy() {
   ];
   const lsoN = readJson('results/accuracy/eval-leave-source-out.json')?.pooled?.n;
   return `${table(header, rows)}\n\nTest: the packaged model on the test split (it shares sources with train). Leave-source-out: ${
-    lsoN ?? 'every'
-  } photos, each scored by a head fitted without its source (the protocol's per-fold head). The course's Food-11 model, with its own head, never saw any of these sources.\n\n${backbones()}`;
+    lsoN ? `each of ${lsoN}` : 'every'
+  } photo scored by a head fitted without its source (the protocol's per-fold head). The course's Food-11 model, with its own head, never saw any of these sources.\n\n${backbones()}`;
 }
 
 // `gourmetgram study --backbones`: each backbone and combination with the same head.
@@ -160,7 +160,7 @@ function backbones() {
     '–',
     '–',
   ]);
-  return `Backbones and combinations (\`gourmetgram study --backbones\`, results/study-backbones.json; same head for all, chosen on validation; p50 of the embedding graph, batch 1, 1 thread, load average ${study.machine.load_average[0].toFixed(1)}):\n\n${table(
+  return `Backbones and combinations (\`gourmetgram study --backbones\`, results/study-backbones.json; the same softmax head on centre crops for all rows; p50 of the embedding graph alone, batch 1, 1 thread, on 2 cores shared at load average ${study.machine.load_average[0].toFixed(1)}):\n\n${table(
     [
       'backbones',
       'validation top-1',

@@ -54,9 +54,11 @@ export function paretoSvg(options: ParetoChartOptions): string {
     parts.push(
       `<circle cx="${x}" cy="${y}" r="${onFront ? 4.5 : 3}" fill="${onFront ? '#d62728' : '#1f77b4'}"><title>${escapeMarkup(`${p.label}: ${(p.accuracy * 100).toFixed(1)}%, ${p.other.toFixed(1)}`)}</title></circle>`,
     );
+    // A label near the right edge runs leftwards from its point, so it is never cut off.
+    const leftwards = Number(x) > width - m.right - 160;
     if (onFront)
       parts.push(
-        `<text x="${(Number(x) + 6).toFixed(1)}" y="${(Number(y) - 6).toFixed(1)}" fill="#333">${escapeMarkup(p.label)}</text>`,
+        `<text x="${(Number(x) + (leftwards ? -6 : 6)).toFixed(1)}" y="${(Number(y) - 6).toFixed(1)}" fill="#333"${leftwards ? ' text-anchor="end"' : ''}>${escapeMarkup(p.label)}</text>`,
       );
   }
   parts.push('</svg>');

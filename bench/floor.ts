@@ -29,7 +29,9 @@ const f = (n: number, digits = 2) => n.toFixed(digits);
 process.stdout.write(
   `floor of recipe ${recipe.name}: ${photos.length} test photos, ${values.rounds} rounds\n`,
 );
-process.stdout.write(`${'stage'.padEnd(52)} ${'median'.padStart(7)} ${'best'.padStart(7)}  spread\n`);
+process.stdout.write(
+  `${'stage'.padEnd(58)} ${'median'.padStart(7)} ${'best'.padStart(7)} ${'CPU'.padStart(7)}  spread\n`,
+);
 const result = await measureFloor({
   recipe,
   store: {
@@ -40,13 +42,15 @@ const result = await measureFloor({
   rounds: Number(values.rounds),
   onStage: (s) =>
     process.stdout.write(
-      `${s.stage.padEnd(52)} ${f(s.ms).padStart(7)} ${f(s.min_ms).padStart(7)}  ${Math.round(100 * s.spread)}%\n`,
+      `${s.stage.padEnd(58)} ${f(s.ms).padStart(7)} ${f(s.min_ms).padStart(7)} ${f(s.cpu_ms ?? Number.NaN).padStart(7)}  ${Math.round(100 * s.spread)}%\n`,
     ),
 });
 process.stdout.write(
   `floor: ${f(result.cpu_ms_per_photo)} ms CPU per photo (pipeline + model at batch 8 + HTTP server) → ` +
     `${f(result.photos_per_second, 0)} photos/s on ${result.machine.cores} cores; ` +
-    `lone photo ${f(result.lone_latency_ms)} ms (pipeline + model at batch 1 on 2 threads + round trip)\n`,
+    `lone photo ${f(result.lone_latency_ms)} ms (pipeline + model at batch 1 on 2 threads + round trip); ` +
+    `by CPU time ${f(result.cpu_time_ms_per_photo ?? Number.NaN)} ms per photo → ` +
+    `${f((result.machine.cores * 1000) / (result.cpu_time_ms_per_photo ?? Number.NaN), 0)} photos/s; load ${result.machine.load_average.map((l) => f(l, 1)).join(' ')}\n`,
 );
 await mkdir(projectPath('results'), { recursive: true });
 await writeFile(projectPath('results', 'floor.json'), `${JSON.stringify(result, null, 2)}\n`);

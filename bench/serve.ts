@@ -128,6 +128,12 @@ try {
 
 // Every throughput against the machine's measured floor (results/floor.json, npm run bench:floor).
 const floor = await readFloor();
+// CPU per photo the server spent against the floor's CPU per photo: a share that other programs on the
+// cores do not move, unlike photos/s.
+const cpuShare = (r: Row) =>
+  floor?.cpu_time_ms_per_photo
+    ? floor.cpu_time_ms_per_photo / ((1000 * r.resources.cpuCores) / r.load.throughput)
+    : Number.NaN;
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const lines = [
   `recipe ${recipe.name} (${recipe.model.backbone} ${recipe.model.precision} ${recipe.model.input_size}px; instances ${recipe.serving.instances}, ` +
@@ -137,10 +143,10 @@ const lines = [
   floor
     ? `floor: ${f(floor.photos_per_second, 0)} photos/s, lone photo ${f(floor.lone_latency_ms, 2)} ms (results/floor.json, ${floor.created})`
     : 'no results/floor.json: run npm run bench:floor for shares of the floor',
-  'run                       req/s  floor    p50 ms   p95 ms   p99 ms  batch  CPU cores  peak RSS MB  load  answers',
+  'run                       req/s  floor  CPU-floor    p50 ms   p95 ms   p99 ms  batch  CPU cores  peak RSS MB  load  answers',
   ...rows.map(
     (r) =>
-      `${r.label.padEnd(24)} ${f(r.load.throughput).padStart(6)} ${shareOfFloor(floor, r.load.throughput).replace(' of floor', '').padStart(6)} ${f(r.load.latency.p50, 2).padStart(9)} ${f(r.load.latency.p95, 2).padStart(8)} ` +
+      `${r.label.padEnd(24)} ${f(r.load.throughput).padStart(6)} ${shareOfFloor(floor, r.load.throughput).replace(' of floor', '').padStart(6)} ${`${f(100 * cpuShare(r), 0)}%`.padStart(10)} ${f(r.load.latency.p50, 2).padStart(9)} ${f(r.load.latency.p95, 2).padStart(8)} ` +
       `${f(r.load.latency.p99, 2).padStart(8)} ${f(r.meanBatch, 2).padStart(6)} ${f(r.resources.cpuCores, 2).padStart(10)} ` +
       `${f(r.resources.peakRssBytes / 2 ** 20, 0).padStart(12)} ${f(r.loadAverage).padStart(5)}  ${Object.entries(
         r.load.statuses,
@@ -163,7 +169,9 @@ const result = {
         photos_per_second: floor.photos_per_second,
         lone_latency_ms: floor.lone_latency_ms,
         created: floor.created,
+        cpu_time_ms_per_photo: floor.cpu_time_ms_per_photo ?? null,
         peak_share: Math.max(...rows.map((r) => r.load.throughput)) / floor.photos_per_second,
+        cpu_shares: Object.fromEntries(rows.map((r) => [r.label, cpuShare(r)])),
       }
     : null,
   serving: recipe.serving,

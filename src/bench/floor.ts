@@ -31,6 +31,11 @@ export interface FloorStage {
   readonly min_ms: number;
   /** Spread over the rounds: (max − min) / median, a noise figure. */
   readonly spread: number;
+  /**
+   * Median CPU time (this process, every thread) per photo or call: unlike `ms` it does not grow while other
+   * programs hold the cores, so it is the figure to compare across runs on a shared machine.
+   */
+  readonly cpu_ms?: number;
 }
 
 /** results/floor.json: what each stage costs alone, and the floor it implies for a recipe's model. */
@@ -53,6 +58,8 @@ export interface FloorResult {
   readonly photos_per_second: number;
   /** One lone photo: pipeline + model at batch 1 on two threads + an HTTP round trip. */
   readonly lone_latency_ms: number;
+  /** `cpu_ms_per_photo` from the stages' CPU times: the floor as the work itself, whatever else runs. */
+  readonly cpu_time_ms_per_photo?: number;
 }
 
 export interface FloorOptions {
@@ -114,8 +121,13 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
     if (!found) throw new Error(`bug: no stage ${name}`);
     return found.ms;
   };
+  const cpu = (name: string) => stages.find((s) => s.stage === name)?.cpu_ms ?? ms(name);
   const pipeline = ms('decode + resize + crop (served pipeline)');
   const cpuPerPhoto = pipeline + ms('model, batch 8, 1 thread (per photo)') + ms(http.serverCpu.stage);
+  const cpuTime =
+    cpu('decode + resize + crop (served pipeline)') +
+    cpu('model, batch 8, 1 thread (per photo)') +
+    ms(http.serverCpu.stage);
   const cores = cpus().length;
   return {
     schema: 'gourmetgram.bench.floor/1',
@@ -129,6 +141,7 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
     cpu_ms_per_photo: cpuPerPhoto,
     photos_per_second: (cores * 1000) / cpuPerPhoto,
     lone_latency_ms: pipeline + ms('model, batch 1, 2 threads') + ms(http.roundTrip.stage),
+    cpu_time_ms_per_photo: cpuTime,
   };
 }
 
@@ -161,7 +174,13 @@ async function measureModels(
       stages.push(
         n === 1
           ? stage
-          : { ...stage, stage: `${stage.stage} (per photo)`, ms: stage.ms / n, min_ms: stage.min_ms / n },
+          : {
+              ...stage,
+              stage: `${stage.stage} (per photo)`,
+              ms: stage.ms / n,
+              min_ms: stage.min_ms / n,
+              cpu_ms: (stage.cpu_ms ?? Number.NaN) / n,
+            },
       );
     }
   };
@@ -224,12 +243,15 @@ async function perPhoto<T>(
 ): Promise<FloorStage> {
   for (const item of items.slice(0, 4)) await work(item);
   const means: number[] = [];
+  const cpuMeans: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const started = performance.now();
+    const cpuStarted = cpuMs();
     for (const item of items) await work(item);
     means.push((performance.now() - started) / items.length);
+    cpuMeans.push((cpuMs() - cpuStarted) / items.length);
   }
-  return summariseRounds(stage, means);
+  return summariseRounds(stage, means, cpuMeans);
 }
 
 async function perCall(
@@ -239,19 +261,34 @@ async function perCall(
   work: () => Promise<unknown>,
 ): Promise<FloorStage> {
   const means: number[] = [];
+  const cpuMeans: number[] = [];
   const calls = Math.max(1, Math.round(callsPerRound));
   for (let r = 0; r < rounds; r++) {
     const started = performance.now();
+    const cpuStarted = cpuMs();
     for (let i = 0; i < calls; i++) await work();
     means.push((performance.now() - started) / calls);
+    cpuMeans.push((cpuMs() - cpuStarted) / calls);
   }
-  return summariseRounds(stage, means);
+  return summariseRounds(stage, means, cpuMeans);
 }
 
-function summariseRounds(stage: string, means: number[]): FloorStage {
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+function summariseRounds(stage: string, means: number[], cpuMeans?: number[]): FloorStage {
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
   const sorted = [...means].sort((a, b) => a - b);
-  const median = sorted[sorted.length >> 1]!;
-  return { stage, ms: median, min_ms: sorted[0]!, spread: (sorted.at(-1)! - sorted[0]!) / median };
+  const ms = median(means);
+  return {
+    stage,
+    ms,
+    min_ms: sorted[0]!,
+    spread: (sorted.at(-1)! - sorted[0]!) / ms,
+    ...(cpuMeans ? { cpu_ms: median(cpuMeans) } : {}),
+  };
 }
 
 // An empty service in its own process: Fastify reads the photo's bytes and answers a small JSON, as the

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +19,11 @@ export interface PeerPoint {
   readonly p50_ms: number;
   readonly p99_ms: number;
   readonly errors: number;
+  /**
+   * CPU time the contestant (every process and thread of it) spent per answered photo: the figure other
+   * programs on the shared cores inflate least.
+   */
+  readonly cpu_ms_per_photo: number;
   /** Load average (1 min) when the run ended: the machine is shared, so every figure carries it. */
   readonly load_average: number;
 }
@@ -45,6 +51,8 @@ export interface PeerRatios {
   readonly throughput_at_equal_p99: number;
   /** Peer p50 / ours p50 at concurrency 1: how many times faster a lone photo is answered. */
   readonly p50_speedup_at_concurrency_1: number;
+  /** Peer / ours CPU per photo at the highest concurrency: photos per core-second, ours over the peer's. */
+  readonly cpu_efficiency_at_highest_concurrency: number;
 }
 
 export interface PeerRaceOptions {
@@ -73,12 +81,14 @@ export async function racePeers(options: PeerRaceOptions): Promise<PeerRace> {
   const peer = await startPeer(options.python, cpus().length);
   try {
     const urls = { ours: `${ours.url}/predict`, peer: `${peer.url}/predict` };
+    const pids = { ours: ours.pid, peer: peer.pid };
     for (const url of Object.values(urls))
       await generateLoad({ url, items: options.photos, concurrency: 4, requests: 120 });
     const points: Record<'ours' | 'peer', PeerPoint[]> = { ours: [], peer: [] };
     for (const [i, concurrency] of options.concurrencies.entries()) {
       const order: ('ours' | 'peer')[] = i % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
       for (const who of order) {
+        const cpuBefore = await treeCpuMs(pids[who]);
         const load = await generateLoad({
           url: urls[who],
           items: options.photos,
@@ -92,12 +102,13 @@ export async function racePeers(options: PeerRaceOptions): Promise<PeerRace> {
           p50_ms: load.latency.p50,
           p99_ms: load.latency.p99,
           errors: load.sent - load.ok,
+          cpu_ms_per_photo: ((await treeCpuMs(pids[who])) - cpuBefore) / Math.max(1, load.ok),
           load_average: loadavg()[0]!,
         };
         points[who].push(point);
         log(
           `${who.padEnd(4)} c=${String(concurrency).padStart(2)}: ${point.photos_per_second.toFixed(1)} photos/s, ` +
-            `p50 ${point.p50_ms.toFixed(1)} ms, p99 ${point.p99_ms.toFixed(1)} ms, errors ${point.errors}, load ${point.load_average.toFixed(1)}`,
+            `p50 ${point.p50_ms.toFixed(1)} ms, p99 ${point.p99_ms.toFixed(1)} ms, ${point.cpu_ms_per_photo.toFixed(1)} CPU ms/photo, errors ${point.errors}, load ${point.load_average.toFixed(1)}`,
         );
       }
     }
@@ -139,16 +150,34 @@ export function peerRatios(ours: readonly PeerPoint[], peer: readonly PeerPoint[
   const oursBest = Math.max(0, ...within.map((p) => p.photos_per_second));
   const lone = (points: readonly PeerPoint[]) =>
     points.find((p) => p.concurrency === 1)?.p50_ms ?? Number.NaN;
+  const busiest = (points: readonly PeerPoint[]) =>
+    points.reduce((a, b) => (b.concurrency > a.concurrency ? b : a)).cpu_ms_per_photo;
   return {
     p99_target_ms: peerBest.p99_ms,
     ours_photos_per_second: oursBest,
     peer_photos_per_second: peerBest.photos_per_second,
     throughput_at_equal_p99: oursBest / peerBest.photos_per_second,
     p50_speedup_at_concurrency_1: lone(peer) / lone(ours),
+    cpu_efficiency_at_highest_concurrency: busiest(peer) / busiest(ours),
   };
 }
 
+/** CPU time (user + system) of a process, its threads and its live children (uvicorn's workers), in ms. */
+async function treeCpuMs(pid: number): Promise<number> {
+  const read = (path: string) => readFile(path, 'utf8').catch(() => '');
+  const ticks = async (p: number) => {
+    const stat = await read(`/proc/${p}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return stat ? Number(fields[11]) + Number(fields[12]) : 0;
+  };
+  const children = (await read(`/proc/${pid}/task/${pid}/children`)).split(' ').filter(Boolean).map(Number);
+  const all = await Promise.all([pid, ...children].map(ticks));
+  // USER_HZ is 100 on Linux: one tick is 10 ms.
+  return all.reduce((a, b) => a + b, 0) * 10;
+}
+
 interface PeerProcess {
+  readonly pid: number;
   readonly url: string;
   readonly command: string;
   stop(): Promise<void>;
@@ -202,7 +231,7 @@ async function startPeer(python: string, workers: number): Promise<PeerProcess> 
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { url, command: `${python} ${args.join(' ')}`, stop };
+    if (ok) return { pid: child.pid!, url, command: `${python} ${args.join(' ')}`, stop };
     await sleep(250);
   }
   await stop();

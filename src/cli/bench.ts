@@ -160,7 +160,8 @@ async function peers(values: VerbValues<typeof options>, env: Environment): Prom
     `${recipe.name} vs ${race.peer.name}, ${race.photos} test photos, ${seconds} s per run, load ${race.machine.load_average.map((l) => l.toFixed(1)).join(' ')}\n` +
       `  at equal p99 (<= ${r.p99_target_ms.toFixed(1)} ms, the peer's at its best): ours ${r.ours_photos_per_second.toFixed(1)} photos/s, ` +
       `peer ${r.peer_photos_per_second.toFixed(1)} photos/s -> x${r.throughput_at_equal_p99.toFixed(2)}\n` +
-      `  lone photo p50: x${r.p50_speedup_at_concurrency_1.toFixed(2)} faster; our best ${best.toFixed(1)} photos/s ${shareOfFloor(floor, best)}\n`,
+      `  lone photo p50: x${r.p50_speedup_at_concurrency_1.toFixed(2)} faster; photos per CPU-second at the highest concurrency: ` +
+      `x${r.cpu_efficiency_at_highest_concurrency.toFixed(2)}; our best ${best.toFixed(1)} photos/s ${shareOfFloor(floor, best)}\n`,
   );
   await mkdir(values.results, { recursive: true });
   await writeFile(join(values.results, 'peers.json'), `${JSON.stringify(race, null, 2)}\n`);

@@ -125,7 +125,9 @@ registerScenario({
         check(
           'app survived',
           survived,
-          survived ? 'still running' : `exited (${app.child.exitCode ?? app.child.signalCode})`,
+          survived
+            ? 'still running'
+            : `exited (${app.child.exitCode ?? app.child.signalCode}): ${app.stderr().slice(-1500)}`,
         ),
         check(
           '503 not 500 during the outage',

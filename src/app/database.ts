@@ -128,6 +128,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // exception that kills the app (57P01 on every PostgreSQL restart). The pool has already dropped that
     // client and connects anew on the next query, so the app recovers by itself when the server is back.
     pool.on('error', (error) => options.onConnectionError?.(error));
+    // A client checked out when the server goes (mid-query or inside a transaction) emits 'error' on itself:
+    // the pool listens only to idle ones, so without this listener a restart under load still killed the app.
+    // Its query rejects on its own, and the pool discards the broken client when it is released.
+    pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
     db = new Kysely<AppDatabase>({ dialect: new PostgresDialect({ pool }) });
     if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
   } else {

@@ -31,8 +31,13 @@ export function admitBody(
   }
 }
 
-/** Bytes per second a refused body must keep arriving at while Node discards it: a 2 Mbit/s link. */
-const refusedBodyMinRate = 256 * 1024;
+/**
+ * Bytes per second a refused body must average while Node discards it, judged after a grace: far below any
+ * real link (a busy server reading thirty large uploads at once was seen to take some under 256 kB/s for a
+ * second), far above a trickle. Node's request timeout still ends any body that takes too long in all.
+ */
+const refusedBodyMinRate = 16 * 1024;
+const refusedBodyGraceMs = 2000;
 
 /**
  * After a refusal Node reads and discards the rest of the body, keeping the connection: closing it
@@ -43,16 +48,19 @@ function dropTrickle(request: FastifyRequest): void {
   // Fastify's inject() hands a socket stand-in without destroy(): nothing to cut there.
   const socket = request.raw.socket as { destroy?: () => void; bytesRead?: number } | null;
   if (request.raw.complete || typeof socket?.destroy !== 'function') return;
-  let last = socket.bytesRead ?? 0;
+  const start = socket.bytesRead ?? 0;
+  const startedAt = performance.now();
   const timer = setInterval(() => {
-    const read = socket.bytesRead ?? 0;
+    const elapsed = performance.now() - startedAt;
     if (request.raw.complete) clearInterval(timer);
-    else if (read - last < refusedBodyMinRate) {
+    else if (
+      elapsed >= refusedBodyGraceMs &&
+      ((socket.bytesRead ?? 0) - start) / (elapsed / 1000) < refusedBodyMinRate
+    ) {
       clearInterval(timer);
       socket.destroy?.();
     }
-    last = read;
-  }, 1000);
+  }, 500);
   timer.unref();
   request.raw.once('close', () => clearInterval(timer));
 }

@@ -6,6 +6,8 @@ const thisBuild = new URL('../../src/cli/main.js', import.meta.url).pathname;
 export interface AppProcess {
   readonly child: ChildProcess;
   readonly url: string;
+  /** The last few kB the app wrote to stderr. */
+  stderr(): string;
   /** SIGTERM, then wait for the exit code. */
   stop(): Promise<number | null>;
 }
@@ -21,8 +23,8 @@ export async function startAppProcess(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let stderr = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`the app did not open within 180 s:\n${stderr}`));
@@ -41,9 +43,14 @@ export async function startAppProcess(
       reject(new Error(`the app exited (${code}) before it opened:\n${stderr}`));
     });
   });
+  // Kept after start-up, so a scenario can say why the app died.
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
   return {
     child,
     url,
+    stderr: () => stderr,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;

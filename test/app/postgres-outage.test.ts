@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { sql } from 'kysely';
 import type { LocalClassifier } from '../../src/inference/index.js';
 import { createTestClassifier, foodPhoto } from './fixtures.js';
 import { countRows, type Harness, listFiles, startHarness, upload, visit } from './harness.js';
@@ -31,7 +32,27 @@ it('should answer 503 with Retry-After while PostgreSQL is down, say so on /heal
   // Several idle pooled connections: a restart ends them all, which is what crashed the app.
   await Promise.all(Array.from({ length: 6 }, () => h.app.inject({ url: '/api/photos' })));
 
+  // A connection checked out when the server goes (a transaction in progress): its client's own 'error'
+  // event, which the pool does not listen to, killed the app under load (npm run soak, long form).
+  let releaseHeld: () => void = () => undefined;
+  const heldOpen = new Promise<void>((resolve) => {
+    releaseHeld = resolve;
+  });
+  const held = h.database.db
+    .connection()
+    .execute(async (connection) => {
+      await sql`select 1`.execute(connection);
+      await heldOpen;
+      await sql`select 1`.execute(connection);
+    })
+    .then(
+      () => 'answered',
+      () => 'failed',
+    );
   await pg.stop();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  releaseHeld();
+  assert.equal(await held, 'failed', 'the held connection reports the outage to its caller');
   // Idle clients learn of the shutdown asynchronously; give the pool's error events time to fire.
   await new Promise((resolve) => setTimeout(resolve, 300));
 

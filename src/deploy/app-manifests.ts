@@ -3,7 +3,13 @@ import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { Recipe } from '../recipes/index.js';
 import { appName } from './kubernetes-manifests.js';
-import { image } from './server-container.js';
+import {
+  containerSecurityContext,
+  healthChecks,
+  image,
+  podSecurityContext,
+  terminationGraceSeconds,
+} from './server-container.js';
 
 export interface AppManifestOptions {
   readonly image: string;
@@ -78,14 +84,8 @@ export function renderAppManifests(recipe: Recipe, options: AppManifestOptions):
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           // The app drains like the server: the longest request it waits on is the model's deadline.
-          terminationGracePeriodSeconds: 5 + Math.ceil(recipe.serving.timeout_ms / 1000) + 5,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: image.uid,
-            runAsGroup: image.uid,
-            fsGroup: image.uid,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          terminationGracePeriodSeconds: terminationGraceSeconds(recipe),
+          securityContext: podSecurityContext(),
           containers: [
             {
               name: 'app',
@@ -111,33 +111,8 @@ export function renderAppManifests(recipe: Recipe, options: AppManifestOptions):
               ports: [{ name: 'http', containerPort: image.port, protocol: 'TCP' }],
               env,
               resources: appResources,
-              readinessProbe: {
-                httpGet: { path: appImage.health.ready, port: 'http' },
-                periodSeconds: 5,
-                failureThreshold: 2,
-                timeoutSeconds: 2,
-              },
-              livenessProbe: {
-                httpGet: { path: appImage.health.live, port: 'http' },
-                periodSeconds: 10,
-                failureThreshold: 3,
-                timeoutSeconds: 2,
-              },
-              startupProbe: {
-                httpGet: { path: appImage.health.live, port: 'http' },
-                periodSeconds: 1,
-                failureThreshold: 60,
-              },
-              lifecycle: { preStop: { sleep: { seconds: 5 } } },
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: image.uid,
-                runAsGroup: image.uid,
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              ...healthChecks(appImage.health, { periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 }),
+              securityContext: containerSecurityContext(),
               volumeMounts: [
                 { name: 'data', mountPath: appImage.dataDir },
                 { name: 'tmp', mountPath: '/tmp' },

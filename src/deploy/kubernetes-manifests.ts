@@ -10,6 +10,7 @@ import { metricGauges, type ScalingPolicy, scalingPolicyOf } from './scaling-pol
 import {
   type ContainerOptions,
   image,
+  podSecurityContext,
   serverContainer,
   serverVolumes,
   terminationGraceSeconds,
@@ -63,13 +64,7 @@ export function renderKubernetes(recipe: Recipe, options: KubernetesOptions): Ku
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           terminationGracePeriodSeconds: terminationGraceSeconds(recipe),
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: image.uid,
-            runAsGroup: image.uid,
-            fsGroup: image.uid,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: podSecurityContext(),
           containers: [serverContainer(recipe, options, 'k8s')],
           volumes: serverVolumes(),
         },

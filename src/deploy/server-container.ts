@@ -1,4 +1,6 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { Recipe } from '../recipes/index.js';
 import { RecipeSectionMissingError } from './errors.js';
@@ -36,6 +38,60 @@ export function terminationGraceSeconds(recipe: Recipe): number {
   return preStopSleepS + Math.ceil(recipe.serving.timeout_ms / 1000) + drainMarginS;
 }
 
+/** The pod's security context: the image's non-root user, its group owning the mounted volumes, seccomp on. */
+export function podSecurityContext(): IPodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: image.uid,
+    runAsGroup: image.uid,
+    fsGroup: image.uid,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** The container's: no privilege escalation, a read-only root, no capabilities. */
+export function containerSecurityContext(): ISecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: image.uid,
+    runAsGroup: image.uid,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/**
+ * Readiness (how often and how strictly is the caller's choice), liveness every 10 s, and a startup probe that
+ * holds liveness back until the process has started once, however long loading the model takes; then the
+ * pre-stop pause before the drain.
+ */
+export function healthChecks(
+  health: { readonly live: string; readonly ready: string },
+  readiness: {
+    readonly periodSeconds: number;
+    readonly failureThreshold: number;
+    readonly timeoutSeconds: number;
+  },
+): Pick<IContainer, 'readinessProbe' | 'livenessProbe' | 'startupProbe' | 'lifecycle'> {
+  return {
+    readinessProbe: { httpGet: { path: health.ready, port: 'http' }, ...readiness },
+    livenessProbe: {
+      httpGet: { path: health.live, port: 'http' },
+      periodSeconds: 10,
+      failureThreshold: 3,
+      timeoutSeconds: 2,
+    },
+    startupProbe: {
+      httpGet: { path: health.live, port: 'http' },
+      periodSeconds: 1,
+      failureThreshold: 60,
+    },
+    lifecycle: { preStop: { sleep: { seconds: preStopSleepS } } },
+  };
+}
+
 /** The `gourmetgram serve` container for a recipe: resources, probes, a locked-down security context. */
 export function serverContainer(recipe: Recipe, options: ContainerOptions, target: string): IContainer {
   if (!recipe.resources) throw new RecipeSectionMissingError(recipe.name, 'resources', target);
@@ -51,34 +107,8 @@ export function serverContainer(recipe: Recipe, options: ContainerOptions, targe
     ],
     resources: { requests: { ...requests }, limits: { ...limits } },
     // Readiness polls often so a new replica takes traffic as soon as its model is warm (cold start counts).
-    readinessProbe: {
-      httpGet: { path: image.health.ready, port: 'http' },
-      periodSeconds: 2,
-      failureThreshold: 1,
-      timeoutSeconds: 1,
-    },
-    livenessProbe: {
-      httpGet: { path: image.health.live, port: 'http' },
-      periodSeconds: 10,
-      failureThreshold: 3,
-      timeoutSeconds: 2,
-    },
-    // Liveness waits until the process has started once, however long packaging the model takes.
-    startupProbe: {
-      httpGet: { path: image.health.live, port: 'http' },
-      periodSeconds: 1,
-      failureThreshold: 60,
-    },
-    lifecycle: { preStop: { sleep: { seconds: preStopSleepS } } },
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: image.uid,
-      runAsGroup: image.uid,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    ...healthChecks(image.health, { periodSeconds: 2, failureThreshold: 1, timeoutSeconds: 1 }),
+    securityContext: containerSecurityContext(),
     volumeMounts: [
       { name: 'model-cache', mountPath: image.cacheDir },
       { name: 'tmp', mountPath: '/tmp' },

@@ -47,7 +47,8 @@ async function errors() {
     ['deploy', 'deploy/index.js', 'deployErrorCodes'],
     ['bench', 'bench/index.js', 'benchErrorCodes'],
     ['study', 'study/index.js', 'studyErrorCodes'],
-    ['report', 'report/deck/index.js', 'deckErrorCodes'],
+    ['monitoring', 'monitoring/index.js', 'monitoringErrorCodes'],
+    ['report', 'report/index.js', 'deckErrorCodes'],
     ['cli', 'cli/errors.js', 'cliErrorCodes'],
   ];
   const rows = [];

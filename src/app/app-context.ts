@@ -35,9 +35,9 @@ export interface AppOptions {
    */
   readonly correctionQuorum?: number;
   /**
-   * Below this confidence a photo page says the model is not sure. The heads are temperature-calibrated
-   * (food11-latency v3: ECE 0.017 on test), so confidence reads as the chance of being right: on the 788 test
-   * photos the 41 under 0.5 were right 42 % of the time (more likely wrong than right), those at 0.5 and over 90 %.
+   * Below this confidence a photo page says the model is not sure. The heads are temperature-calibrated (their
+   * ECE is in results/<recipe>/eval-test.json), so confidence reads as the chance of being right: under 0.5 a
+   * guess is more likely wrong than right.
    */
   readonly lowConfidence?: number;
   readonly pageSize?: number;

@@ -1,8 +1,8 @@
 import { basename, dirname, resolve } from 'node:path';
-import { appDefaults, startApp } from '../app/index.js';
+import { type AppConfig, appDefaults, startApp } from '../app/index.js';
 import type { Environment } from '../core/index.js';
 import { serverLimitsSchema } from '../http/index.js';
-import { loadRecipe } from '../recipes/index.js';
+import { loadRecipe, type Recipe } from '../recipes/index.js';
 import { readVersion } from '../server/index.js';
 import { UsageError } from './errors.js';
 import { storeOptions } from './store-options.js';
@@ -46,54 +46,12 @@ const options = {
 
 export const run = defineVerb({ usage, options, run: ({ values }, env) => app(values, env) });
 
-async function app(values: VerbValues<typeof options>, env: Environment): Promise<number> {
+type AppValues = VerbValues<typeof options>;
+
+async function app(values: AppValues, env: Environment): Promise<number> {
   const port = values.port === undefined ? (env.port ?? 3000) : portFlag('port', values.port);
-  const s3Endpoint = values['s3-endpoint'] ?? env.s3Endpoint;
-  const s3Bucket = values['s3-bucket'] ?? env.s3Bucket;
-  if (Boolean(s3Endpoint) !== Boolean(s3Bucket))
-    throw new UsageError('--s3-endpoint and --s3-bucket go together');
-  const s3 =
-    s3Endpoint && s3Bucket
-      ? {
-          endpoint: s3Endpoint,
-          bucket: s3Bucket,
-          accessKey: env.s3AccessKey ?? '',
-          secretKey: env.s3SecretKey ?? '',
-          region: env.s3Region,
-        }
-      : undefined;
   const recipe = await loadRecipe(values.recipe ?? env.recipe ?? 'latency');
-  const trustProxyText = values['trust-proxy'] ?? env.trustProxy ?? 'false';
-  // Fastify's trustProxy: a boolean, or the proxies' addresses/CIDRs whose X-Forwarded-* headers to believe.
-  const trustProxy = trustProxyText === 'true' ? true : trustProxyText === 'false' ? false : trustProxyText;
-  const secureText = values['secure-cookies'] ?? env.secureCookies ?? 'auto';
-  const secureCookies = ({ auto: 'auto', always: true, never: false } as const)[
-    secureText as 'auto' | 'always' | 'never'
-  ];
-  if (secureCookies === undefined)
-    throw new UsageError(`--secure-cookies ${secureText}: use auto, always or never`);
   const whole = { integer: true } as const;
-  const correctionQuorum = numberFlag(
-    'correction-quorum',
-    values['correction-quorum'] ?? env.correctionQuorum,
-    whole,
-  );
-  const uploadsPerMinute = numberFlag(
-    'uploads-per-minute',
-    values['uploads-per-minute'] ?? env.uploadsPerMinute,
-    whole,
-  );
-  // The recipe's serving.http limits, with the two an operator most often changes as flags.
-  const recipeLimits = recipe.serving.http;
-  const maxConnections = values['max-connections'] ?? env.maxConnections;
-  const requestTimeout = values['request-timeout-s'] ?? env.requestTimeoutS;
-  const limits = serverLimitsSchema.parse({
-    ...recipeLimits,
-    ...(maxConnections ? { max_connections: numberFlag('max-connections', maxConnections, whole) } : {}),
-    ...(requestTimeout
-      ? { request_timeout_ms: 1000 * numberFlag('request-timeout-s', requestTimeout, whole) }
-      : {}),
-  });
   const config = {
     port,
     host: values.host ?? env.host ?? '0.0.0.0',
@@ -103,47 +61,104 @@ async function app(values: VerbValues<typeof options>, env: Environment): Promis
     databaseUrl: values['database-url'] ?? env.databaseUrl,
     inferenceUrl: values['inference-url'] ?? env.inferenceUrl,
     inferenceModel: values['inference-model'] ?? env.inferenceModel,
-    s3,
+    s3: s3Options(values, env),
     adminToken: env.adminToken,
     secret: env.appSecret,
     logLevel: env.logLevel,
-    trustProxy,
-    secureCookies,
-    correctionQuorum,
-    uploadsPerMinute,
-    limits,
+    ...proxyAndCookies(values, env),
+    correctionQuorum: numberFlag(
+      'correction-quorum',
+      values['correction-quorum'] ?? env.correctionQuorum,
+      whole,
+    ),
+    uploadsPerMinute: numberFlag(
+      'uploads-per-minute',
+      values['uploads-per-minute'] ?? env.uploadsPerMinute,
+      whole,
+    ),
+    limits: httpLimits(recipe, values, env),
     logRetentionDays: env.logRetentionDays,
     shadowModel: values['shadow-model'] ? await shadowModel(values['shadow-model']) : undefined,
   };
-  process.stderr.write(
-    `${JSON.stringify({
-      msg: 'effective configuration',
-      port: config.port,
-      host: config.host,
-      data_dir: config.dataDir,
-      recipe: recipe.name,
-      blobs: s3 ? `s3 ${s3.endpoint}/${s3.bucket}` : 'folder',
-      database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite',
-      classifier: config.inferenceUrl ? `remote ${config.inferenceUrl}` : `in-process ${recipe.serving.mode}`,
-      admin: config.adminToken ? 'enabled' : 'disabled',
-      csrf_secret: config.secret ? 'shared (GOURMETGRAM_APP_SECRET)' : 'random per process',
-      trust_proxy: trustProxy,
-      secure_cookies: secureText,
-      hsts: 'when the request came over HTTPS',
-      correction_quorum: correctionQuorum,
-      uploads_per_minute: uploadsPerMinute,
-      corrections_per_minute: appDefaults.correctionsPerMinute,
-      http_limits: limits,
-      log_retention_days: env.logRetentionDays,
-      shadow_model: config.shadowModel ? `${config.shadowModel.name} v${config.shadowModel.version}` : 'off',
-    })}\n`,
-  );
+  logEffectiveConfiguration(config);
   const running = await startApp(config);
   process.stderr.write(`GourmetGram is open on http://localhost:${port}/ (${running.url})\n`);
   return untilSignal(async (signal) => {
     running.app.log.info({ signal }, 'shutting down');
     await running.close();
   });
+}
+
+function s3Options(values: AppValues, env: Environment) {
+  const endpoint = values['s3-endpoint'] ?? env.s3Endpoint;
+  const bucket = values['s3-bucket'] ?? env.s3Bucket;
+  if (Boolean(endpoint) !== Boolean(bucket))
+    throw new UsageError('--s3-endpoint and --s3-bucket go together');
+  if (!endpoint || !bucket) return undefined;
+  return {
+    endpoint,
+    bucket,
+    accessKey: env.s3AccessKey ?? '',
+    secretKey: env.s3SecretKey ?? '',
+    region: env.s3Region,
+  };
+}
+
+function proxyAndCookies(values: AppValues, env: Environment) {
+  const trustProxyText = values['trust-proxy'] ?? env.trustProxy ?? 'false';
+  // Fastify's trustProxy: a boolean, or the proxies' addresses/CIDRs whose X-Forwarded-* headers to believe.
+  const trustProxy = trustProxyText === 'true' ? true : trustProxyText === 'false' ? false : trustProxyText;
+  const secureText = values['secure-cookies'] ?? env.secureCookies ?? 'auto';
+  const secureCookies = ({ auto: 'auto', always: true, never: false } as const)[
+    secureText as 'auto' | 'always' | 'never'
+  ];
+  if (secureCookies === undefined)
+    throw new UsageError(`--secure-cookies ${secureText}: use auto, always or never`);
+  return { trustProxy, secureCookies };
+}
+
+/** The recipe's serving.http limits, with the two an operator most often changes as flags. */
+function httpLimits(recipe: Recipe, values: AppValues, env: Environment) {
+  const whole = { integer: true } as const;
+  const maxConnections = values['max-connections'] ?? env.maxConnections;
+  const requestTimeout = values['request-timeout-s'] ?? env.requestTimeoutS;
+  return serverLimitsSchema.parse({
+    ...recipe.serving.http,
+    ...(maxConnections ? { max_connections: numberFlag('max-connections', maxConnections, whole) } : {}),
+    ...(requestTimeout
+      ? { request_timeout_ms: 1000 * numberFlag('request-timeout-s', requestTimeout, whole) }
+      : {}),
+  });
+}
+
+/** One JSON line on stderr with every setting the app runs with (secrets only as present or not). */
+function logEffectiveConfiguration(config: AppConfig): void {
+  process.stderr.write(
+    `${JSON.stringify({
+      msg: 'effective configuration',
+      port: config.port,
+      host: config.host,
+      data_dir: config.dataDir,
+      recipe: config.recipe.name,
+      blobs: config.s3 ? `s3 ${config.s3.endpoint}/${config.s3.bucket}` : 'folder',
+      database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite',
+      classifier: config.inferenceUrl
+        ? `remote ${config.inferenceUrl}`
+        : `in-process ${config.recipe.serving.mode}`,
+      admin: config.adminToken ? 'enabled' : 'disabled',
+      csrf_secret: config.secret ? 'shared (GOURMETGRAM_APP_SECRET)' : 'random per process',
+      trust_proxy: config.trustProxy,
+      secure_cookies:
+        config.secureCookies === true ? 'always' : config.secureCookies === false ? 'never' : 'auto',
+      hsts: 'when the request came over HTTPS',
+      correction_quorum: config.correctionQuorum,
+      uploads_per_minute: config.uploadsPerMinute,
+      corrections_per_minute: appDefaults.correctionsPerMinute,
+      http_limits: config.limits,
+      log_retention_days: config.logRetentionDays,
+      shadow_model: config.shadowModel ? `${config.shadowModel.name} v${config.shadowModel.version}` : 'off',
+    })}\n`,
+  );
 }
 
 /** `<repository>/<name>/<version>`: one version folder of a model repository. */

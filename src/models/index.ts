@@ -109,6 +109,7 @@ export {
   featureStatistics,
   foldStandardisation,
   type HeadHyperParameters,
+  headLearningRate,
   predictHead,
   type TrainingSet,
   trainHead,

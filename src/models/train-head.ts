@@ -30,12 +30,21 @@ export interface HeadHyperParameters {
   readonly seed: number;
 }
 
+/**
+ * Adam's step for a head: a hidden layer trains stably only with the smaller step, a linear head converges
+ * within the epochs with the larger one.
+ */
+export function headLearningRate(hidden: number): number {
+  return hidden > 0 ? 1e-3 : 3e-3;
+}
+
+/** The trainer's defaults; `epochs` is the recipe schema's default too (recipes/recipe-schema.ts). */
 export const defaultHyperParameters: HeadHyperParameters = Object.freeze({
   hidden: 0,
   l2: 1e-3,
-  epochs: 40,
+  epochs: 30,
   batchSize: 128,
-  learningRate: 3e-3,
+  learningRate: headLearningRate(0),
   balanceClasses: true,
   seed: 11,
 });

@@ -2,9 +2,11 @@ import type { DatasetItem } from '../data/index.js';
 import { classificationReport } from '../evaluation/index.js';
 import {
   calibrate,
+  defaultHyperParameters,
   fitTemperature,
   type HeadHyperParameters,
   type HeadWeights,
+  headLearningRate,
   predictHead,
   type TrainingSet,
   trainHead,
@@ -213,8 +215,8 @@ export function hyperParameters(
     hidden,
     l2,
     epochs: training.epochs,
-    batchSize: 128,
-    learningRate: hidden > 0 ? 1e-3 : 3e-3,
+    batchSize: defaultHyperParameters.batchSize,
+    learningRate: headLearningRate(hidden),
     balanceClasses: balance,
     seed: training.seed,
   };

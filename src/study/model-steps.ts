@@ -9,11 +9,13 @@ import {
   cosineSimilarities,
   createOnnxSession,
   decodeModel,
+  defaultHyperParameters,
   dequantizeModel,
   type EmbeddingCache,
   encodeModel,
   extractEmbeddings,
   type GraphOptimizationLevel,
+  headLearningRate,
   memoryBankUnit,
   memoryProbabilities,
   predictHead,
@@ -110,12 +112,12 @@ export function headProbabilities(
   train: TrainingSet,
   evals: readonly TrainingSet[],
 ): Float32Array[] {
+  const hidden = kind === 'mlp' ? 256 : 0;
   const head = trainHead(train, {
-    hidden: kind === 'mlp' ? 256 : 0,
+    ...defaultHyperParameters,
+    hidden,
     l2: 0.01,
-    epochs: 30,
-    batchSize: 128,
-    learningRate: kind === 'mlp' ? 1e-3 : 3e-3,
+    learningRate: headLearningRate(hidden),
     balanceClasses: true,
     seed: 11,
   });

@@ -221,7 +221,7 @@ export async function runDataCheck(root: string, options: DataCheckOptions): Pro
 /** A softmax head trained by the project's own trainer: the model the suspects are judged by. */
 export function softmaxFitPredict(width: number): (classes: number) => FitPredict {
   return (classes) => (train, test) => {
-    const head = trainHead({ ...train, width, classes }, { ...defaultHyperParameters, epochs: 30 });
+    const head = trainHead({ ...train, width, classes }, defaultHyperParameters);
     return predictHead(head, test, width);
   };
 }

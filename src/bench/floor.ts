@@ -213,8 +213,17 @@ async function measureModels(
   );
   const embedding = (await backboneSession.run(batch1, dims1)).embedding!.data;
   await backboneSession.release();
+  stages.push(...(await measureHeads(packaged, embedding, rounds)));
+  return stages;
+}
+
+/** The committed head (float memory bank) and the head as packaged (int8 memory search), side by side. */
+async function measureHeads(
+  packaged: PackagedModel,
+  embedding: Float32Array,
+  rounds: number,
+): Promise<FloorStage[]> {
   const head = await loadHead(packaged.card.name, undefined);
-  // The committed head (float memory bank) and the head as packaged (int8 memory search), side by side.
   const heads = [
     ['head alone (committed, float memory), batch 1, 1 thread', head.bytes],
     [
@@ -226,6 +235,7 @@ async function measureModels(
   const headSessions = await Promise.all(
     heads.map(([, bytes]) => createOnnxSession(bytes, { intraOpThreads: 1, graphOptimizationLevel: 'all' })),
   );
+  const stages: FloorStage[] = [];
   for (const [i, [label]] of heads.entries()) {
     await headSessions[i]!.run(embedding, headDims);
     stages.push(await perCall(label, rounds, 200, () => headSessions[i]!.run(embedding, headDims)));

@@ -106,16 +106,7 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
       }
     } else if (options.useSiege)
       log(`[${recipe.name}] siege is not installed; skipping the independent client`);
-    const steps: RateStep[] = [];
-    for (const rate of rateLadder(closed.load.throughput)) {
-      const step = await openLoopStep(server, url, photos, rate, options.stepSeconds);
-      steps.push(step);
-      log(
-        `[${recipe.name}] open loop ${rate} req/s offered: ${step.achievedRps.toFixed(1)} achieved${share(step.achievedRps)}, p50 ${step.p50Ms.toFixed(1)} ms, ` +
-          `p99 ${step.p99Ms.toFixed(1)} ms, errors ${(step.errorShare * 100).toFixed(1)}%`,
-      );
-      if (isSaturated(step, options.latencyTargetMs)) break;
-    }
+    const steps = await openLoopLadder(server, url, photos, closed.load.throughput, options, share);
     const sustainable = sustainablePoint(steps, options.latencyTargetMs);
     const result: BenchResult = {
       schema: 'gourmetgram.bench/1',
@@ -135,14 +126,7 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
       siege,
       open_loop: steps,
       sustainable,
-      floor: floor
-        ? {
-            photos_per_second: floor.photos_per_second,
-            lone_latency_ms: floor.lone_latency_ms,
-            closed_loop_share: closed.load.throughput / floor.photos_per_second,
-            sustainable_share: sustainable ? sustainable.throughput_rps / floor.photos_per_second : null,
-          }
-        : null,
+      floor: floorShares(floor, closed.load.throughput, sustainable),
     };
     await mkdir(options.outDir, { recursive: true });
     await writeFile(join(options.outDir, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -155,6 +139,42 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
   } finally {
     await server.stop();
   }
+}
+
+/** Open-loop steps up the ladder from the closed-loop rate until the p99 target breaks. */
+async function openLoopLadder(
+  server: ServeProcess,
+  url: string,
+  photos: readonly LoadItem[],
+  closedRps: number,
+  options: BenchOptions,
+  share: (rps: number) => string,
+): Promise<RateStep[]> {
+  const steps: RateStep[] = [];
+  for (const rate of rateLadder(closedRps)) {
+    const step = await openLoopStep(server, url, photos, rate, options.stepSeconds);
+    steps.push(step);
+    options.log(
+      `[${options.recipe.name}] open loop ${rate} req/s offered: ${step.achievedRps.toFixed(1)} achieved${share(step.achievedRps)}, p50 ${step.p50Ms.toFixed(1)} ms, ` +
+        `p99 ${step.p99Ms.toFixed(1)} ms, errors ${(step.errorShare * 100).toFixed(1)}%`,
+    );
+    if (isSaturated(step, options.latencyTargetMs)) break;
+  }
+  return steps;
+}
+
+function floorShares(
+  floor: FloorResult | undefined,
+  closedLoopRps: number,
+  sustainable: BenchResult['sustainable'],
+): BenchResult['floor'] {
+  if (!floor) return null;
+  return {
+    photos_per_second: floor.photos_per_second,
+    lone_latency_ms: floor.lone_latency_ms,
+    closed_loop_share: closedLoopRps / floor.photos_per_second,
+    sustainable_share: sustainable ? sustainable.throughput_rps / floor.photos_per_second : null,
+  };
 }
 
 async function siegeRun(

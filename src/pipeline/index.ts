@@ -1,3 +1,13 @@
+export {
+  type CorrectionsData,
+  capCorrections,
+  holdOutCorrections,
+  type PromotionDecision,
+  type PromotionFigures,
+  promotionDecision,
+  readCorrectionsExport,
+  testTolerance,
+} from './corrections-data.js';
 export { classifyItems, type EvaluationResult, evaluateRecipe } from './evaluate.js';
 export {
   type EmbeddedSplit,

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { projectPath } from '../core/index.js';
 import { type Dataset, type DatasetItem, itemsOf, readDataset } from '../data/index.js';
 import {
   buildHeadModel,
@@ -15,6 +17,13 @@ import { embeddedAs } from './leave-source-out.js';
 import { rememberedLeaveSourceOut } from './leave-source-out-cache.js';
 import { headCardMarkdown } from './model-card.js';
 import { type EmbeddedItems, openRecipeEmbedder, type RecipeEmbedder } from './recipe-embeddings.js';
+import {
+  correctionsMarkdown,
+  correctionsProvenance,
+  embedCorrections,
+  evaluateHeldOut,
+  prepareCorrections,
+} from './train-corrections.js';
 import { toTrainingSet } from './training-set.js';
 
 export type { SearchRow } from './fit-head.js';
@@ -25,6 +34,11 @@ export interface TrainRecipeOptions {
   readonly store: ModelStoreOptions;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
   readonly log?: (line: string) => void;
+  /**
+   * User corrections as extra training data (the app's export folder): `holdout` of them (by photo) are kept
+   * out to compare the candidate with the serving version, the rest join train, capped at `cap` of it.
+   */
+  readonly corrections?: { readonly dir: string; readonly cap: number; readonly holdout: number };
 }
 
 /**
@@ -45,14 +59,22 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
     onProgress: options.onProgress,
     log,
   });
-  const embedded = await embedSplits(embedder, dataset, training.augment_views).finally(() =>
-    embedder.release(),
-  );
+  const extra = options.corrections
+    ? await prepareCorrections(options.corrections, itemsOf(dataset, 'train').length, training.seed)
+    : undefined;
+  const { embedded, corrections } = await (async () => {
+    const splits = await embedSplits(embedder, dataset, training.augment_views);
+    const added = extra ? await embedCorrections(embedder, extra, training.augment_views) : undefined;
+    return { embedded: splits, corrections: added };
+  })().finally(() => embedder.release());
   const fitted = fitRecipeHead({
     training,
     classes: dataset.classes,
     width: embedder.width,
-    train: { items: itemsOf(dataset, 'train'), embeddings: embedded.train.embeddings },
+    train: {
+      items: [...itemsOf(dataset, 'train'), ...(extra?.train ?? [])],
+      embeddings: [...embedded.train.embeddings, ...(corrections?.train.embeddings ?? [])],
+    },
     validation: { items: itemsOf(dataset, 'validation'), embeddings: embedded.validation.embeddings },
     views: 'all',
     log,
@@ -66,7 +88,7 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
   const headModel = buildHeadModel(fitted.head);
   const headBytes = encodeModel(headModel);
   const previous = await loadHead(recipe.model.head, store.headsDir).catch(() => undefined);
-  const card = await buildHeadCard({
+  const built = await buildHeadCard({
     recipe,
     uses: embedder.uses,
     dataset,
@@ -79,9 +101,25 @@ export async function trainRecipeHead(options: TrainRecipeOptions): Promise<{ ca
     headBytes,
     seconds: (Date.now() - started) / 1000,
   });
-  const dir = await saveHead(headModel, card, headCardMarkdown(card), store.headsDir);
+  const provenance =
+    extra && corrections
+      ? correctionsProvenance(extra, evaluateHeldOut(fitted, extra, corrections, dataset, embedder.width), {
+          serving: previous?.card,
+          candidateTest: test.top1,
+        })
+      : undefined;
+  const card: HeadCard = provenance ? { ...built, corrections: provenance } : built;
+  // A candidate that fails the promotion gate is written beside the serving head, never over it.
+  const headsDir =
+    provenance && !provenance.promotion.promote
+      ? join(store.headsDir ?? projectPath('models', 'heads'), 'candidates')
+      : store.headsDir;
+  const markdown = headCardMarkdown(card) + (provenance ? correctionsMarkdown(provenance) : '');
+  const dir = await saveHead(headModel, card, markdown, headsDir);
   log(`wrote ${dir} (version ${card.version})`);
-  return { card, dir: headDir(card.name, store.headsDir) };
+  if (provenance)
+    log(`promotion: ${provenance.promotion.promote ? 'yes' : 'no'} (${provenance.promotion.reason})`);
+  return { card, dir: headDir(card.name, headsDir) };
 }
 
 async function embedSplits(embedder: RecipeEmbedder, dataset: Dataset, views: number) {

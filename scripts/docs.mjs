@@ -175,7 +175,37 @@ function backbones() {
   )}`;
 }
 
-const sections = { environment, errors, measurements, 'error-analysis': errorAnalysis, accuracy };
+// Each detector's false-alarm rate on clean windows and its power on shifted photos, per window size.
+function monitoring() {
+  const v = readJson('results/monitoring/validation.json');
+  if (!v) return '_No results/monitoring/validation.json yet: run `gourmetgram monitor validate`._';
+  const sizes = [...new Set(v.results.map((r) => r.window))].sort((a, b) => a - b);
+  const conditions = [...new Set(v.results.map((r) => r.condition))];
+  const cell = (condition, window) => {
+    const r = v.results.find((x) => x.condition === condition && x.window === window);
+    return r ? `${pct(r.any)} / ${pct(r.persistent)}` : '–';
+  };
+  const rows = conditions.map((c) => {
+    const r = v.results.find((x) => x.condition === c);
+    return [`\`${c}\`: ${r.description}`, `${r.windows}`, ...sizes.map((w) => cell(c, w))];
+  });
+  const clean = v.results.filter((r) => r.condition === 'clean');
+  const tests = Object.keys(clean[0]?.flagged ?? {});
+  const perTest = tests.map((t) => [`\`${t}\``, ...clean.map((r) => pct(r.flagged[t]))]);
+  return `From \`${v.command}\` (results/monitoring/validation.json, model ${v.model.name} v${v.model.version}, reference: ${v.reference.photos}). Each cell: windows with any drift flag / windows where the alert fires (${v.settings.persistence} flagged windows in a row); α = ${v.settings.alpha} per window, Bonferroni across its tests. Rows after \`clean\` are power (higher is better); \`clean\` is the false-alarm rate (lower is better).\n\n${table(
+    ['condition', 'windows', ...sizes.map((w) => `window ${w}`)],
+    rows,
+  )}\n\nFalse alarms per test on clean windows:\n\n${table(['test', ...clean.map((r) => `window ${r.window}`)], perTest)}\n\n![detector validation](results/monitoring/validation.svg)`;
+}
+
+const sections = {
+  environment,
+  errors,
+  measurements,
+  'error-analysis': errorAnalysis,
+  accuracy,
+  monitoring,
+};
 
 const readmePath = join(root, 'README.md');
 const before = readFileSync(readmePath, 'utf8');

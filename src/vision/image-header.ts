@@ -52,11 +52,15 @@ export function jpegDataMissing(bytes: Uint8Array, header: ImageHeader): boolean
 
 type Size = { width: number; height: number };
 
-/** Where the first scan's entropy-coded data begins (after the SOS segment), if there is one. */
-function jpegScanOffset(bytes: Uint8Array): number | undefined {
+/**
+ * The segments of a JPEG before its end: each marker with the offset of its 0xFF and its length field. Fill
+ * bytes and stand-alone markers (RSTn, TEM), which carry no length, are stepped over; a byte out of place ends
+ * the walk, as does EOI.
+ */
+function* jpegSegments(bytes: Uint8Array): Generator<{ marker: number; at: number; length: number }> {
   let at = 2;
   while (at + 4 <= bytes.length) {
-    if (bytes[at] !== 0xff) return undefined;
+    if (bytes[at] !== 0xff) return;
     const marker = bytes[at + 1]!;
     if (marker === 0xff) {
       at++;
@@ -66,11 +70,16 @@ function jpegScanOffset(bytes: Uint8Array): number | undefined {
       at += 2;
       continue;
     }
-    if (marker === 0xd9) return undefined;
+    if (marker === 0xd9) return;
     const length = u16(bytes, at + 2);
-    if (marker === 0xda) return at + 2 + length;
+    yield { marker, at, length };
     at += 2 + length;
   }
+}
+
+/** Where the first scan's entropy-coded data begins (after the SOS segment), if there is one. */
+function jpegScanOffset(bytes: Uint8Array): number | undefined {
+  for (const { marker, at, length } of jpegSegments(bytes)) if (marker === 0xda) return at + 2 + length;
   return undefined;
 }
 
@@ -79,24 +88,11 @@ function u16(bytes: Uint8Array, at: number): number {
 }
 
 function jpegSize(bytes: Uint8Array): Size | undefined {
-  let at = 2;
-  while (at + 9 < bytes.length) {
-    if (bytes[at] !== 0xff) return undefined;
-    const marker = bytes[at + 1]!;
-    // Fill bytes and stand-alone markers (RSTn, TEM) carry no length.
-    if (marker === 0xff) {
-      at++;
-      continue;
-    }
-    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      at += 2;
-      continue;
-    }
+  for (const { marker, at } of jpegSegments(bytes)) {
+    if (marker === 0xda || at + 9 >= bytes.length) return undefined;
     // SOF0..SOF15 hold the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not.
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
       return { height: u16(bytes, at + 5), width: u16(bytes, at + 7) };
-    if (marker === 0xda || marker === 0xd9) return undefined;
-    at += 2 + u16(bytes, at + 2);
   }
   return undefined;
 }
@@ -106,14 +102,10 @@ function jpegSize(bytes: Uint8Array): Size | undefined {
  * as 1), so a JPEG's oriented size needs no libvips header pass.
  */
 function jpegOrientation(bytes: Uint8Array): number {
-  let at = 2;
-  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
-    const marker = bytes[at + 1]!;
-    if (marker === 0xda || marker === 0xd9) return 1;
-    const length = u16(bytes, at + 2);
+  for (const { marker, at, length } of jpegSegments(bytes)) {
+    if (marker === 0xda) return 1;
     if (marker === 0xe1 && String.fromCharCode(...bytes.subarray(at + 4, at + 10)) === 'Exif\0\0')
       return exifOrientation(bytes.subarray(at + 10, at + 2 + length));
-    at += 2 + length;
   }
   return 1;
 }

@@ -3,6 +3,7 @@ import { type Dataset, readDataset } from '../dataset.js';
 import { type GroupProfile, imbalanceRatio, profileBy } from './distribution.js';
 import {
   type DuplicateEvidence,
+  type DuplicatePair,
   type DuplicateThresholds,
   type DuplicateVerdict,
   defaultDuplicateThresholds,
@@ -103,13 +104,6 @@ export async function runDataCheck(root: string, options: DataCheckOptions): Pro
     items.map((i) => i.path),
     progress('decode'),
   );
-  const unreadable: { file: string; reason: string }[] = [];
-  const tiny: { file: string; width: number; height: number }[] = [];
-  facts.forEach((f, i) => {
-    if (!f.ok) unreadable.push({ file: items[i]!.file, reason: f.reason });
-    else if (Math.min(f.facts.width, f.facts.height) < options.minSide)
-      tiny.push({ file: items[i]!.file, width: f.facts.width, height: f.facts.height });
-  });
   const { embeddings, width } = await embedFiles(
     items.map((i) => i.path),
     {
@@ -135,7 +129,70 @@ export async function runDataCheck(root: string, options: DataCheckOptions): Pro
     })),
     options.thresholds,
   );
-  const named = (p: (typeof pairs)[number]): FilePair => ({
+  // Folds by group, with duplicate pairs joining groups, so no copy of a photo helps score itself.
+  const groups = mergeGroupsByPairs(
+    items.map((i) => i.group),
+    pairs,
+  );
+  const usable = items.map((_, i) => i).filter((i) => embeddings[i] !== undefined);
+  const trainRows = usable.filter((i) => items[i]!.split !== 'test');
+  return {
+    schema: 'gourmetgram.data-check/1',
+    root,
+    layout: dataset.layout,
+    settings: {
+      backbone: options.backbone,
+      min_side: options.minSide,
+      folds: options.folds,
+      ...options.thresholds,
+    },
+    files: items.length,
+    skipped: dataset.skipped,
+    ...fileHealth(dataset, facts, options.minSide),
+    ...duplicateFindings(dataset, pairs),
+    ...suspectLabels(dataset, trainRows, embeddings, width, groups, options.folds),
+    ...profiles(
+      dataset,
+      usable.filter((i) => ok(i)).map((i) => ({ item: items[i]!, facts: ok(i)! })),
+    ),
+    source_probe: probeSource(
+      usable.map((i) => ({
+        embedding: embeddings[i]!,
+        source: items[i]!.source,
+        label: dataset.classes[items[i]!.label]!,
+        group: groups[i]!,
+      })),
+      width,
+      options.folds,
+      softmaxFitPredict(width),
+    ),
+  };
+}
+
+/** Files that cannot be decoded, and those too small to classify. */
+function fileHealth(
+  dataset: Dataset,
+  facts: Awaited<ReturnType<typeof readAllImageFacts>>,
+  minSide: number,
+): Pick<DataCheckReport, 'unreadable' | 'tiny'> {
+  const unreadable: { file: string; reason: string }[] = [];
+  const tiny: { file: string; width: number; height: number }[] = [];
+  facts.forEach((f, i) => {
+    const file = dataset.items[i]!.file;
+    if (!f.ok) unreadable.push({ file, reason: f.reason });
+    else if (Math.min(f.facts.width, f.facts.height) < minSide)
+      tiny.push({ file, width: f.facts.width, height: f.facts.height });
+  });
+  return { unreadable, tiny };
+}
+
+/** Every duplicate pair named by its files, the cross-split copies (leakage) and the similar scenes. */
+function duplicateFindings(
+  dataset: Dataset,
+  pairs: readonly DuplicatePair[],
+): Pick<DataCheckReport, 'duplicates' | 'leakage' | 'similar_across_splits' | 'leakage_by_splits'> {
+  const items = dataset.items;
+  const named = (p: DuplicatePair): FilePair => ({
     a: items[p.a]!.file,
     b: items[p.b]!.file,
     splits: `${items[p.a]!.split}/${items[p.b]!.split}`,
@@ -152,50 +209,34 @@ export async function runDataCheck(root: string, options: DataCheckOptions): Pro
     const key = p.splits.split('/').sort().join('/');
     leakageBySplits[key] = (leakageBySplits[key] ?? 0) + 1;
   }
-
-  // Folds by group, with duplicate pairs joining groups, so no copy of a photo helps score itself.
-  const groups = mergeGroupsByPairs(
-    items.map((i) => i.group),
-    pairs,
-  );
-  const usable = items.map((_, i) => i).filter((i) => embeddings[i] !== undefined);
-  const trainRows = usable.filter((i) => items[i]!.split !== 'test');
-  const labelCheck = suspectLabels(dataset, trainRows, embeddings, width, groups, options.folds);
-  const measured = usable
-    .filter((i) => ok(i))
-    .map((i) => ({
-      label: dataset.classes[items[i]!.label]!,
-      source: items[i]!.source,
-      split: items[i]!.split,
-      width: ok(i)!.width,
-      height: ok(i)!.height,
-      brightness: ok(i)!.brightness,
-    }));
-  const byClass = profileBy(measured, 'label');
-  const counts: Record<string, Record<string, number>> = {};
-  for (const item of items) {
-    const name = dataset.classes[item.label]!;
-    counts[name] = { ...counts[name], [item.split]: (counts[name]?.[item.split] ?? 0) + 1 };
-  }
   return {
-    schema: 'gourmetgram.data-check/1',
-    root,
-    layout: dataset.layout,
-    settings: {
-      backbone: options.backbone,
-      min_side: options.minSide,
-      folds: options.folds,
-      ...options.thresholds,
-    },
-    files: items.length,
-    skipped: dataset.skipped,
-    unreadable,
-    tiny,
     duplicates: pairs.map(named),
     leakage,
     similar_across_splits: pairs.filter((p) => p.cross_split && p.verdict === 'similar').map(named),
     leakage_by_splits: leakageBySplits,
-    ...labelCheck,
+  };
+}
+
+/** Class balance, and size and brightness per class and per source, over the decodable photos. */
+function profiles(
+  dataset: Dataset,
+  measurable: readonly { item: Dataset['items'][number]; facts: ImageFacts }[],
+): Pick<DataCheckReport, 'class_balance' | 'by_class' | 'by_source'> {
+  const measured = measurable.map(({ item, facts }) => ({
+    label: dataset.classes[item.label]!,
+    source: item.source,
+    split: item.split,
+    width: facts.width,
+    height: facts.height,
+    brightness: facts.brightness,
+  }));
+  const byClass = profileBy(measured, 'label');
+  const counts: Record<string, Record<string, number>> = {};
+  for (const item of dataset.items) {
+    const name = dataset.classes[item.label]!;
+    counts[name] = { ...counts[name], [item.split]: (counts[name]?.[item.split] ?? 0) + 1 };
+  }
+  return {
     class_balance: {
       counts,
       imbalance_ratio: imbalanceRatio(
@@ -204,17 +245,6 @@ export async function runDataCheck(root: string, options: DataCheckOptions): Pro
     },
     by_class: byClass,
     by_source: profileBy(measured, 'source'),
-    source_probe: probeSource(
-      usable.map((i) => ({
-        embedding: embeddings[i]!,
-        source: items[i]!.source,
-        label: dataset.classes[items[i]!.label]!,
-        group: groups[i]!,
-      })),
-      width,
-      options.folds,
-      softmaxFitPredict(width),
-    ),
   };
 }
 

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 /**
  * The soak's scenario registry: each scenario drives real processes into one fault or overload and
  * reports a row. Server scenarios live in server-scenarios.ts; app scenarios register from their own file.
@@ -83,5 +85,38 @@ export class StatusTally {
     }
     this.add(status);
     return status;
+  }
+
+  /**
+   * POSTs `body` as a client that reads the answer while still sending, as curl and browsers do: on an
+   * early final answer (a 429 before the body is read) it stops sending. fetch() keeps writing, so a
+   * server that cuts a body past its request timeout shows as a broken upload though it had answered.
+   */
+  postReadingEarly(url: string, body: Uint8Array, type: string): Promise<number | 'error'> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (status: number | 'error', why?: string) => {
+        if (settled) return;
+        settled = true;
+        if (why) this.errors[why] = (this.errors[why] ?? 0) + 1;
+        this.add(status);
+        resolve(status);
+      };
+      const req = httpRequest(url, {
+        method: 'POST',
+        headers: { 'content-type': type, 'content-length': body.length },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => settle(res.statusCode ?? 'error'));
+        res.on('error', (error: NodeJS.ErrnoException) => settle('error', error.code ?? error.message));
+        // The answer is final: the rest of the body is not wanted.
+        if (!req.writableEnded) req.destroy();
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => settle('error', error.code ?? error.message));
+      // A reset after the answer (the upload was cut short on purpose) surfaces on the socket alone.
+      req.on('socket', (socket) => socket.on('error', () => undefined));
+      req.end(body);
+    });
   }
 }

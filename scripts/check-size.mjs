@@ -1,8 +1,8 @@
 // The house rule on size, checked in CI (npm run lint): no source file over 400 lines, no function over 80.
 // Functions are measured with the TypeScript parser (declarations, methods, arrows and function expressions,
 // from the first line of the signature to the closing brace); a nested function counts on its own and inside
-// its parent. Exceptions are listed below with the reason, and an exception that no longer applies is an error
-// too, so the list cannot go stale.
+// its parent. Exceptions are listed below with the reason; one that no longer applies is reported (not failed:
+// whoever splits a listed function should not find CI red for it) so the list can be trimmed.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -87,7 +87,7 @@ for (const file of roots.flatMap((r) => walk(join(root, r), []))) {
   visit(source);
 }
 for (const key of Object.keys(exceptions))
-  if (!used.has(key)) problems.push(`${key}: listed as an exception but within the limits now; remove it`);
+  if (!used.has(key)) console.log(`size check: ${key} is within the limits now; remove its exception`);
 if (problems.length) {
   console.error(`size check: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);

@@ -38,8 +38,10 @@ export function validate(usage: string): VerbRunner {
       'shift-windows': { type: 'string' },
       sizes: { type: 'string' },
       out: { type: 'string' },
+      'figure-only': { type: 'boolean' },
     },
     run: async ({ values }, env) => {
+      if (values['figure-only']) return redrawFigure(values.out ?? projectPath('results', 'monitoring'));
       const windows = {
         clean: numberFlag('clean-windows', values['clean-windows'] ?? '200', { integer: true }),
         shifted: numberFlag('shift-windows', values['shift-windows'] ?? '50', { integer: true }),
@@ -164,8 +166,22 @@ async function observeConditions(
 
 type Results = ReturnType<typeof validateDetectors>;
 
+/** Redraws validation.svg from the saved validation.json (a figure change needs no 17-minute rerun). */
+async function redrawFigure(outDir: string): Promise<number> {
+  const saved = JSON.parse(await readFile(join(outDir, 'validation.json'), 'utf8')) as { results: Results };
+  const sizes = [...new Set(saved.results.map((r) => r.window))].sort((a, b) => a - b);
+  await writeFile(join(outDir, 'validation.svg'), validationSvg(saved.results, sizes));
+  process.stdout.write(`${join(outDir, 'validation.svg')} redrawn from validation.json\n`);
+  return 0;
+}
+
 function validationSvg(results: Results, sizes: readonly number[]): string {
-  const names = [...new Set(results.map((r) => r.condition))];
+  // Conditions measured at one window size only (a small source) have no line to draw: a table row shows them.
+  const names = [...new Set(results.map((r) => r.condition))].filter(
+    (name) => results.filter((r) => r.condition === name).length > 1,
+  );
+  // The legend gives each series 190 px.
+  const width = Math.max(900, 100 + names.length * 190);
   const series = (pick: (r: Results[number]) => number) =>
     names.map((name) => ({
       name,
@@ -182,6 +198,7 @@ function validationSvg(results: Results, sizes: readonly number[]): string {
       yLabel: 'share of windows',
       xTicks: sizes,
       reference: { y: 0.05, label: 'alpha 0.05' },
+      width,
     }),
     lineChartSvg({
       title: 'Label-free accuracy estimate (mean over windows)',
@@ -189,6 +206,7 @@ function validationSvg(results: Results, sizes: readonly number[]): string {
       xLabel: 'window (predictions)',
       yLabel: 'estimated accuracy',
       xTicks: sizes,
+      width,
     }),
   ]);
 }

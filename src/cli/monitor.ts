@@ -32,12 +32,13 @@ const usage = `usage: gourmetgram monitor report --data-dir <dir> [--database-ur
                                 [--since <ISO time>] [--window <n>] [--model <head>] [--json]
        gourmetgram monitor reference --recipe <name|file> [--data <dataset dir>] [--heads-dir <dir>]
        gourmetgram monitor validate [--recipe <name>] [--data <dir>] [--clean-windows 200] [--shift-windows 50]
-                                    [--sizes 30,60,120]
+                                    [--sizes 30,60,120] [--figure-only]
 report: drift tests on windows of n consecutive serving predictions from the app's database (SQLite at
         <data-dir>/gourmetgram.db unless --database-url) or a server's JSON-lines folder (--log-dir).
 reference: classifies the held-out reference photos with the recipe's model and writes
         models/heads/<head>/reference.json (re-run it after retraining a head).
-validate: false alarms on clean held-out windows and power on shifted photos → results/monitoring/.`;
+validate: false alarms on clean held-out windows and power on shifted photos → results/monitoring/
+        (--figure-only redraws validation.svg from the saved validation.json).`;
 
 const subcommands: Record<string, () => Promise<VerbRunner>> = {
   report: async () => report,

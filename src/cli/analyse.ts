@@ -74,7 +74,7 @@ export const run = defineVerb({
         writeFile(
           join(out, file),
           await renderContactSheet(
-            lists[i]!.map((o) => ({ image: join(result.data, o.file), lines: caption(o) })),
+            lists[i]!.map((o) => ({ image: join(data, o.file), lines: caption(o) })),
             { title },
           ),
         ),

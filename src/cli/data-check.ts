@@ -71,7 +71,7 @@ async function dataCheck(values: VerbValues<typeof options>, env: Environment): 
     join(values.out, sheet),
     await renderContactSheet(
       top.map((s) => ({
-        image: join(report.root, s.file),
+        image: join(data, s.file),
         lines: [
           `${s.given} → ${s.suggested}`,
           `p ${s.self_confidence.toFixed(2)} vs ${s.suggested_probability.toFixed(2)}`,

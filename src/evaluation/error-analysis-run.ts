@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { readAllImageFacts, readDataset, type Split } from '../data/index.js';
 import { type PackagedModel, preparePackagedModel } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
@@ -75,7 +76,8 @@ export async function runErrorAnalysis(
     schema: 'gourmetgram.error-analysis/1',
     recipe: recipe.name,
     model: { name: model.name, version: model.version, sha256: model.sha256 },
-    data: options.data,
+    // The data folder's name only, as the files are named relative to it: the result reads the same anywhere.
+    data: basename(resolve(options.data)),
     split: options.split,
     unreadable,
     ...analyseErrors(probabilities, examples, model.classes, { thresholds: options.thresholds }),

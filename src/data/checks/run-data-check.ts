@@ -1,3 +1,4 @@
+import { basename, resolve } from 'node:path';
 import { defaultHyperParameters, predictHead, trainHead } from '../../models/index.js';
 import { type Dataset, readDataset } from '../dataset.js';
 import { type GroupProfile, imbalanceRatio, profileBy } from './distribution.js';
@@ -138,7 +139,9 @@ export async function runDataCheck(root: string, options: DataCheckOptions): Pro
   const trainRows = usable.filter((i) => items[i]!.split !== 'test');
   return {
     schema: 'gourmetgram.data-check/1',
-    root,
+    // The data folder's name only: the files are named relative to it, so a report reads the same wherever
+    // the folder lies.
+    root: basename(resolve(root)),
     layout: dataset.layout,
     settings: {
       backbone: options.backbone,

@@ -114,13 +114,14 @@ export function checkGoals(results: readonly BenchResult[]): GoalCheck[] {
         ? all.every((r) => acc.offline.top1 >= r.offline.top1 && acc.offline.macro_f1 >= r.offline.macro_f1)
         : null,
   });
+  // Issue 12 lets the accuracy recipe spend up to 6x the latency recipe's p50 on a measured gain (was 4x).
   checks.push({
-    goal: "accuracy: idle p50 <= 4x the latency recipe's",
+    goal: "accuracy: idle p50 <= 6x the latency recipe's",
     measured:
       acc && lat
         ? `${fmt(acc.idle.load.latency.p50)} vs ${fmt(lat.idle.load.latency.p50)} ms (×${fmt(acc.idle.load.latency.p50 / lat.idle.load.latency.p50)})`
         : 'missing',
-    met: acc && lat ? acc.idle.load.latency.p50 <= 4 * lat.idle.load.latency.p50 : null,
+    met: acc && lat ? acc.idle.load.latency.p50 <= 6 * lat.idle.load.latency.p50 : null,
   });
   return checks;
 }

@@ -134,8 +134,8 @@ function accuracy() {
   ];
   const lsoN = readJson('results/accuracy/eval-leave-source-out.json')?.pooled?.n;
   return `${table(header, rows)}\n\nTest: the packaged model on the test split (it shares sources with train). Leave-source-out: ${
-    lsoN ? `each of ${lsoN}` : 'every'
-  } photo scored by a head fitted without its source (the protocol's per-fold head). The course's Food-11 model, with its own head, never saw any of these sources.\n\n${backbones()}`;
+    lsoN ? `each of the ${lsoN} photos` : 'every photo'
+  } scored by a head fitted without its source (the protocol's per-fold head). The course's Food-11 model, with its own head, never saw any of these sources.\n\n${backbones()}`;
 }
 
 // `gourmetgram study --backbones`: each backbone and combination with the same head.

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import { type DatasetItem, food11Classes, itemsOf, readDataset, type Split } from '../data/index.js';
 import {
   type ClassificationReport,
@@ -73,7 +73,8 @@ export async function evaluateRecipe(options: {
   return {
     recipe: options.recipe.name,
     model: { name: packaged.name, version: packaged.version, sha256: packaged.sha256, bytes: packaged.bytes },
-    data: dataset.root,
+    // The data folder by its name only, as data check does: committed results read the same wherever it lies.
+    data: basename(dataset.root),
     split: options.split,
     n: report.n,
     top1: report.top1,

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { type Dataset, type DatasetItem, readDataset } from '../data/index.js';
 import { type ModelStoreOptions, predictHead, trainHead } from '../models/index.js';
 import { type Recipe, recipeBackbones } from '../recipes/index.js';
@@ -94,7 +95,8 @@ export async function leaveSourceOut(options: LeaveSourceOutOptions): Promise<Le
     recipe: recipe.name,
     protocol: 'leave-source-out',
     created: new Date().toISOString(),
-    data: dataset.root,
+    // The data folder by its name only, as data check does: committed results read the same wherever it lies.
+    data: basename(dataset.root),
     backbones: recipeBackbones(recipe.model).map((b) => `${b.name}@${b.input_size}`),
     head: cheapHead,
     held_out:

@@ -35,6 +35,7 @@ th, td { padding: 5px 8px; border-bottom: 1px solid #ddd; text-align: right; whi
 th:first-child, td:first-child { text-align: left }
 th { background: #eef3f8; font-weight: 600 }
 tr.diff td { background: #fff4d6 }
+tr.wrap td { white-space: normal }
 td.best { font-weight: 700 }
 .small { font-size: 12px; color: #555 }
 .kpis { display: grid; grid-template-columns: repeat(3, 1fr); gap: 18px; margin-bottom: 18px }

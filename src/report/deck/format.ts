@@ -42,18 +42,22 @@ export function missingBox(source: ResultsSource, file: string, command: string,
   return `<div class="missing">No ${escapeMarkup(what)} yet: <code>${escapeMarkup(file)}</code> is missing. Make it with <code>${escapeMarkup(command)}</code>.</div>`;
 }
 
-/** A table from a header and rows of already-formatted cells; rows flagged `diff` are highlighted. */
+/**
+ * A table from a header and rows of already-formatted cells; rows flagged `diff` are highlighted, rows flagged
+ * `wrap` may break their cells over lines (figures stay on one line everywhere else).
+ */
 export function table(
   header: readonly string[],
-  rows: readonly (readonly string[] | { cells: readonly string[]; diff?: boolean })[],
+  rows: readonly (readonly string[] | { cells: readonly string[]; diff?: boolean; wrap?: boolean })[],
 ): string {
   const head = `<tr>${header.map((h) => `<th>${escapeMarkup(h)}</th>`).join('')}</tr>`;
   const body = rows
     .map((row) => {
-      const { cells, diff } = Array.isArray(row)
-        ? { cells: row as readonly string[], diff: false }
-        : (row as { cells: readonly string[]; diff?: boolean });
-      return `<tr${diff ? ' class="diff"' : ''}>${cells.map((c) => `<td>${escapeMarkup(c)}</td>`).join('')}</tr>`;
+      const { cells, diff, wrap } = Array.isArray(row)
+        ? { cells: row as readonly string[], diff: false, wrap: false }
+        : (row as { cells: readonly string[]; diff?: boolean; wrap?: boolean });
+      const classes = [diff ? 'diff' : '', wrap ? 'wrap' : ''].filter(Boolean).join(' ');
+      return `<tr${classes ? ` class="${classes}"` : ''}>${cells.map((c) => `<td>${escapeMarkup(c)}</td>`).join('')}</tr>`;
     })
     .join('');
   return `<table>${head}${body}</table>`;

@@ -30,13 +30,14 @@ function recipeBackbones(source: ResultsSource, name: RecipeName): string[] {
   return [...(one ? [one] : []), ...more];
 }
 
-function backboneDescription(source: ResultsSource, backbone: string): string {
+/** One backbone as its name and size; its ImageNet top-1 goes to the notes, the table cell stays one line. */
+function backboneDescription(source: ResultsSource, backbone: string): { cell: string; imagenet?: string } {
   const file = `models/backbones/${backbone}.json`;
   const bytes = source.figure(file, 'bytes', `${backbone} bytes`);
   const top1 = source.figure(file, 'imagenet_top1', `${backbone} ImageNet top-1`);
-  const size = bytes === undefined ? '' : `, ${(bytes / 1e6).toFixed(1)} MB`;
-  const imagenet = top1 === undefined ? '' : `, ImageNet ${percent(top1 > 1 ? top1 / 100 : top1)}`;
-  return `${backbone}${size}${imagenet}`;
+  const size = bytes === undefined ? '' : ` (${(bytes / 1e6).toFixed(1)} MB)`;
+  const imagenet = top1 === undefined ? undefined : `${backbone} ${percent(top1 > 1 ? top1 / 100 : top1)}`;
+  return { cell: `${backbone}${size}`, ...(imagenet ? { imagenet } : {}) };
 }
 
 /** 4. Training choices of the three recipes side by side, differing rows highlighted. */
@@ -51,7 +52,7 @@ export function choicesSlide(source: ResultsSource): Slide {
     const flip = source.raw(recipe, 'model.tta.flip');
     return [
       recipeBackbones(source, name)
-        .map((b) => backboneDescription(source, b))
+        .map((b) => backboneDescription(source, b).cell)
         .join(' + '),
       source.text(recipe, 'model.precision', `${name} precision`) ?? '–',
       `${count(source.figure(recipe, 'model.input_size', `${name} input size`))} px`,
@@ -63,6 +64,9 @@ export function choicesSlide(source: ResultsSource): Slide {
     ];
   };
   const columns = recipeNames.map(column);
+  const imagenet = [...new Set(recipeNames.flatMap((n) => recipeBackbones(source, n)))].flatMap(
+    (b) => backboneDescription(source, b).imagenet ?? [],
+  );
   const labels = [
     'Backbone(s)',
     'Weights',
@@ -75,7 +79,8 @@ export function choicesSlide(source: ResultsSource): Slide {
   ];
   const rows = labels.map((label, i) => {
     const cells = columns.map((c) => c[i] ?? '–');
-    return { cells: [label, ...cells], diff: new Set(cells).size > 1 };
+    // The backbone names are long: theirs is the one row that may wrap.
+    return { cells: [label, ...cells], diff: new Set(cells).size > 1, wrap: i === 0 };
   });
   return {
     title: 'Training choices side by side',
@@ -85,6 +90,7 @@ export function choicesSlide(source: ResultsSource): Slide {
     notes: [
       'Rows in yellow are the levers: backbone, resolution, mirror averaging, the head and its augmentation.',
       'The backbones are frozen pretrained networks; only the small head is trained on our photos, which keeps training minutes long on two cores and the artefact small.',
+      ...(imagenet.length ? [`Published ImageNet top-1 of each backbone: ${imagenet.join('; ')}.`] : []),
     ],
   };
 }

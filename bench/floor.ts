@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { measureFloor } from '../src/bench/floor.js';
 import { loadTestPhotos } from '../src/bench/serve-process.js';
-import { projectPath } from '../src/core/index.js';
+import { ConfigurationError, projectPath, readEnvironment } from '../src/core/index.js';
 import { loadRecipe } from '../src/recipes/index.js';
 
 const { values } = parseArgs({
@@ -20,9 +20,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
   },
 });
-const env = process.env;
-const dataDir = env.GOURMETGRAM_DATA;
-if (!dataDir) throw new Error('set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)');
+const environment = readEnvironment(process.env, (line) => process.stderr.write(`${line}\n`));
+const dataDir = environment.data;
+if (!dataDir)
+  throw new ConfigurationError('set GOURMETGRAM_DATA to a Food-11 folder (with test/<Class>/*.jpg)');
 const recipe = await loadRecipe(values.recipe);
 const photos = await loadTestPhotos(dataDir, Number(values.photos));
 const f = (n: number, digits = 2) => n.toFixed(digits);
@@ -35,8 +36,8 @@ process.stdout.write(
 const result = await measureFloor({
   recipe,
   store: {
-    mirrorDir: env.GOURMETGRAM_MODEL_MIRROR,
-    cacheDir: env.GOURMETGRAM_CACHE ?? projectPath('.cache', 'gourmetgram'),
+    mirrorDir: environment.modelMirror,
+    cacheDir: environment.cacheDir,
   },
   photos,
   rounds: Number(values.rounds),

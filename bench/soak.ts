@@ -6,10 +6,10 @@
  */
 
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareServeRepository } from '../src/bench/index.js';
-import { projectPath } from '../src/core/index.js';
+import { projectPath, readEnvironment } from '../src/core/index.js';
 import { loadRecipe } from '../src/recipes/index.js';
 import { type SoakRow, soakScenarios } from './soak/registry.js';
 import './soak/app-scenarios.js';
@@ -23,15 +23,17 @@ const { values } = parseArgs({
     out: { type: 'string', default: projectPath('results', 'soak.json') },
   },
 });
+// The scenarios' processes inherit the whole environment; the settings read here go through the one schema.
 const env = process.env;
+const environment = readEnvironment(env, (line) => process.stderr.write(`${line}\n`));
 const short = values.short ?? false;
 const dist = resolve(values.dist!);
 const wanted = values.only?.split(',');
 const chosen = soakScenarios().filter((s) => !wanted || wanted.includes(s.name));
 if (chosen.length === 0) throw new Error(`no soak scenario named ${values.only}`);
 const repository = await prepareServeRepository(await loadRecipe('latency'), {
-  mirrorDir: env.GOURMETGRAM_MODEL_MIRROR,
-  cacheDir: env.GOURMETGRAM_CACHE ?? projectPath('.cache', 'gourmetgram'),
+  mirrorDir: environment.modelMirror,
+  cacheDir: environment.cacheDir,
 });
 const started = performance.now();
 const rows: SoakRow[] = [];
@@ -76,7 +78,8 @@ await writeFile(
     {
       schema: 'gourmetgram.soak/1',
       short,
-      dist,
+      // relative to the project, so the committed file reads the same wherever the clone lies
+      dist: relative(projectPath(), dist) || '.',
       seconds: (performance.now() - started) / 1000,
       rows,
       failed,

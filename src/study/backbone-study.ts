@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { readDataset } from '../data/index.js';
 import type { ModelStoreOptions } from '../models/index.js';
 import { paretoFront, paretoSvg } from '../report/index.js';
@@ -39,7 +39,7 @@ export async function runBackboneStudy(options: BackboneStudyOptions): Promise<B
     schema: 'gourmetgram.study-backbones/1',
     created: new Date().toISOString(),
     machine: { cores: cpus().length, node: process.version, load_average: loadavg() },
-    data: { root: dataset.root, ...counts },
+    data: { root: basename(resolve(dataset.root)), ...counts }, // by name, as eval records it
     head:
       'softmax on centre-crop embeddings (l2 0.03, classes balanced, 30 epochs, temperature-scaled on ' +
       'validation), trained on train for the validation figure, refit on train + validation for test; ' +

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { type DatasetItem, itemsOf, readDataset } from '../data/index.js';
 import {
   EmbeddingCache,
@@ -88,7 +88,8 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   rows.push(...(await servingRows(options, validation, quick, log)));
 
   return writeStudy(options, {
-    root: dataset.root,
+    // the data folder by its name, as eval and data check record it: the file reads the same on every machine
+    root: basename(resolve(dataset.root)),
     counts: { train: train.length, validation: validation.length, test: test.length },
     rows,
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import {
   type ImageView,
   imageToTensor,
@@ -10,7 +11,7 @@ import {
 import { EmbeddingCache } from './embedding-cache.js';
 import { tensorNames } from './embedding-model.js';
 import { ModelGraphError } from './errors.js';
-import type { OnnxSession } from './onnx-runtime.js';
+import { createOnnxSession, type OnnxSession } from './onnx-runtime.js';
 
 export interface ExtractOptions {
   readonly session: OnnxSession;
@@ -152,5 +153,25 @@ async function runBatch(
     const embedding = output.data.slice(slot * options.width, (slot + 1) * options.width);
     embeddings[v.item]![v.view] = embedding;
     await options.cache?.put(v.key, embedding);
+  }
+}
+
+/**
+ * The one-shot form: opens a session on `model` (bytes or a file), embeds `paths` with it and releases the
+ * session whatever happens, so callers that embed once need not pair open and release themselves.
+ */
+export async function extractWithModel(
+  model: Uint8Array | string,
+  paths: readonly string[],
+  options: Omit<ExtractOptions, 'session'> & { readonly threads?: number },
+): Promise<ExtractResult> {
+  const session = await createOnnxSession(model, {
+    intraOpThreads: options.threads ?? availableParallelism(),
+    graphOptimizationLevel: 'all',
+  });
+  try {
+    return await extractEmbeddings(paths, { ...options, session });
+  } finally {
+    await session.release();
   }
 }

@@ -44,7 +44,12 @@ export {
   TfliteFormatError,
   TfliteUnsupportedError,
 } from './errors.js';
-export { type ExtractOptions, type ExtractResult, extractEmbeddings } from './extract-embeddings.js';
+export {
+  type ExtractOptions,
+  type ExtractResult,
+  extractEmbeddings,
+  extractWithModel,
+} from './extract-embeddings.js';
 export { buildHeadModel, type DenseLayer, type HeadWeights } from './head-model.js';
 export { type HeadCard, headCardSchema, headDir, loadHead, type StoredHead, saveHead } from './head-store.js';
 export { type IntegerBank, quantiseBankRows, withIntegerMemorySearch } from './memory-search.js';

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { basename, relative, sep } from 'node:path';
 import { type DatasetItem, food11Classes, itemsOf, readDataset, type Split } from '../data/index.js';
 import {
@@ -8,8 +7,7 @@ import {
   wilsonInterval,
 } from '../evaluation/index.js';
 import {
-  createOnnxSession,
-  extractEmbeddings,
+  extractWithModel,
   type ModelStoreOptions,
   type PackagedModel,
   preparePackagedModel,
@@ -131,24 +129,16 @@ export async function classifyItems(
   items: readonly Pick<DatasetItem, 'path'>[],
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ rows: (Float32Array | undefined)[]; failures: { path: string; reason: string }[] }> {
-  const session = await createOnnxSession(packaged.path, {
-    intraOpThreads: availableParallelism(),
-    graphOptimizationLevel: 'all',
-  });
-  try {
-    const result = await extractEmbeddings(
-      items.map((i) => i.path),
-      {
-        session,
-        modelKey: packaged.sha256,
-        width: packaged.classes.length,
-        output: tensorNames.probabilities,
-        preprocess: packaged.preprocess,
-        onProgress,
-      },
-    );
-    return { rows: result.embeddings.map((views) => views[0]), failures: [...result.failures] };
-  } finally {
-    await session.release();
-  }
+  const result = await extractWithModel(
+    packaged.path,
+    items.map((i) => i.path),
+    {
+      modelKey: packaged.sha256,
+      width: packaged.classes.length,
+      output: tensorNames.probabilities,
+      preprocess: packaged.preprocess,
+      onProgress,
+    },
+  );
+  return { rows: result.embeddings.map((views) => views[0]), failures: [...result.failures] };
 }

@@ -1,12 +1,10 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { DatasetItem } from '../data/index.js';
 import { classificationReport, wilsonInterval } from '../evaluation/index.js';
 import {
-  createOnnxSession,
   EmbeddingCache,
   encodeModel,
-  extractEmbeddings,
+  extractWithModel,
   loadBackboneSpec,
   ModelConfigError,
   type ModelStoreOptions,
@@ -58,27 +56,19 @@ export async function peerProbabilities(
     mirrorDir: store.mirrorDir,
     cacheDir: join(store.cacheDir, 'backbones'),
   });
-  const session = await createOnnxSession(encodeModel(graph), {
-    intraOpThreads: availableParallelism(),
-    graphOptimizationLevel: 'all',
-  });
-  try {
-    const result = await extractEmbeddings(
-      items.map((i) => i.path),
-      {
-        session,
-        modelKey: `${spec.sha256}:peer`,
-        width: spec.classifier.width,
-        output: tensorNames.logits,
-        preprocess: preprocessFor(spec),
-        cache: new EmbeddingCache(join(store.cacheDir, 'embeddings')),
-        onProgress,
-      },
-    );
-    return result.embeddings.map((views) => (views[0] ? softmax(views[0]) : undefined));
-  } finally {
-    await session.release();
-  }
+  const result = await extractWithModel(
+    encodeModel(graph),
+    items.map((i) => i.path),
+    {
+      modelKey: `${spec.sha256}:peer`,
+      width: spec.classifier.width,
+      output: tensorNames.logits,
+      preprocess: preprocessFor(spec),
+      cache: new EmbeddingCache(join(store.cacheDir, 'embeddings')),
+      onProgress,
+    },
+  );
+  return result.embeddings.map((views) => (views[0] ? softmax(views[0]) : undefined));
 }
 
 function softmax(logits: Float32Array): Float32Array {

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DatasetItem } from '../data/index.js';
 import { classificationReport } from '../evaluation/index.js';
@@ -13,7 +12,7 @@ import {
   dequantizeModel,
   type EmbeddingCache,
   encodeModel,
-  extractEmbeddings,
+  extractWithModel,
   type GraphOptimizationLevel,
   headLearningRate,
   memoryBankUnit,
@@ -59,34 +58,26 @@ export async function embedItems(
   ctx: ModelContext,
   stage: string,
 ): Promise<{ rows: Float32Array[]; kept: DatasetItem[] }> {
-  const session = await createOnnxSession(graph, {
-    intraOpThreads: availableParallelism(),
-    graphOptimizationLevel: 'all',
+  const result = await extractWithModel(
+    graph,
+    items.map((i) => i.path),
+    {
+      modelKey: `${ctx.spec.sha256}:${v.precision}:flip=${v.flip}`,
+      width: ctx.spec.embedding.width,
+      preprocess: preprocessFor(ctx.spec, v.size),
+      cache: ctx.cache,
+      onProgress: (done, total) => ctx.onProgress?.(stage, done, total),
+    },
+  );
+  const rows: Float32Array[] = [];
+  const kept: DatasetItem[] = [];
+  result.embeddings.forEach((views, i) => {
+    if (views[0]) {
+      rows.push(views[0]);
+      kept.push(items[i]!);
+    }
   });
-  try {
-    const result = await extractEmbeddings(
-      items.map((i) => i.path),
-      {
-        session,
-        modelKey: `${ctx.spec.sha256}:${v.precision}:flip=${v.flip}`,
-        width: ctx.spec.embedding.width,
-        preprocess: preprocessFor(ctx.spec, v.size),
-        cache: ctx.cache,
-        onProgress: (done, total) => ctx.onProgress?.(stage, done, total),
-      },
-    );
-    const rows: Float32Array[] = [];
-    const kept: DatasetItem[] = [];
-    result.embeddings.forEach((views, i) => {
-      if (views[0]) {
-        rows.push(views[0]);
-        kept.push(items[i]!);
-      }
-    });
-    return { rows, kept };
-  } finally {
-    await session.release();
-  }
+  return { rows, kept };
 }
 
 export function trainingSet(

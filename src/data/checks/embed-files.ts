@@ -3,10 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildEmbeddingModel,
-  createOnnxSession,
   EmbeddingCache,
   encodeModel,
-  extractEmbeddings,
+  extractWithModel,
   loadBackboneSpec,
   preprocessFor,
   resolveBackbone,
@@ -34,20 +33,15 @@ export async function embedFiles(
     cacheDir: join(options.cacheDir, 'backbones'),
   });
   const model = encodeModel(buildEmbeddingModel(await readFile(backbone.path), spec, { flipTta: false }));
-  const session = await createOnnxSession(model, { intraOpThreads: 2, graphOptimizationLevel: 'all' });
-  try {
-    const preprocess = preprocessFor(spec, options.inputSize);
-    const result = await extractEmbeddings(paths, {
-      session,
-      modelKey: createHash('sha256').update(spec.sha256).update('embedding:centre:no-flip').digest('hex'),
-      width: spec.embedding.width,
-      preprocess,
-      cache: new EmbeddingCache(join(options.cacheDir, 'embeddings')),
-      batchSize: 16,
-      onProgress: options.onProgress,
-    });
-    return { embeddings: result.embeddings.map((views) => views[0]), width: spec.embedding.width };
-  } finally {
-    await session.release();
-  }
+  const preprocess = preprocessFor(spec, options.inputSize);
+  const result = await extractWithModel(model, paths, {
+    threads: 2,
+    modelKey: createHash('sha256').update(spec.sha256).update('embedding:centre:no-flip').digest('hex'),
+    width: spec.embedding.width,
+    preprocess,
+    cache: new EmbeddingCache(join(options.cacheDir, 'embeddings')),
+    batchSize: 16,
+    onProgress: options.onProgress,
+  });
+  return { embeddings: result.embeddings.map((views) => views[0]), width: spec.embedding.width };
 }

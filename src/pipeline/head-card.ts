@@ -10,7 +10,8 @@ import {
 } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
 import type { FittedHead } from './fit-head.js';
-import { cheapHead, type FoldResult } from './leave-source-out.js';
+import { cheapHead } from './leave-source-out.js';
+import type { FoldResult } from './leave-source-out-folds.js';
 import type { Figures } from './peer.js';
 
 export interface HeadCardFacts {

@@ -20,17 +20,19 @@ export {
 export { buildHeadCard, type HeadCardFacts } from './head-card.js';
 export {
   cheapHead,
-  type EmbeddedItem,
   embeddedAs,
-  type FoldResult,
-  type LeaveSourceOutInput,
   type LeaveSourceOutOptions,
   type LeaveSourceOutResult,
   leaveSourceOut,
-  leaveSourceOutOn,
   type PeerFigures,
 } from './leave-source-out.js';
 export { type LeaveSourceOutFigures, rememberedLeaveSourceOut } from './leave-source-out-cache.js';
+export {
+  type EmbeddedItem,
+  type FoldResult,
+  type LeaveSourceOutInput,
+  leaveSourceOutOn,
+} from './leave-source-out-folds.js';
 export { headCardMarkdown } from './model-card.js';
 export { type Figures, figuresOf, peerProbabilities } from './peer.js';
 export {

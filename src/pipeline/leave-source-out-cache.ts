@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { datasetFingerprint } from '../data/index.js';
 import { EmbeddingCache } from '../models/index.js';
-import { type LeaveSourceOutInput, leaveSourceOutOn } from './leave-source-out.js';
+import { type LeaveSourceOutInput, leaveSourceOutOn } from './leave-source-out-folds.js';
 
 export type LeaveSourceOutFigures = ReturnType<typeof leaveSourceOutOn>;
 

@@ -18,7 +18,6 @@ const exceptions = {
   'src/app/database.ts:migrations':
     'a list of SQL migrations, one entry per schema version: longer as the schema grows, not more complex',
   'src/inference/remote-classifier.ts:createRemoteClassifier': 'being changed with the pool (issue 10)',
-  'src/monitoring/window-analysis.ts:analyseWindow': 'being extended in issue 14; split after',
   'src/bench/load-generator.ts:generateLoad': 'being changed with the soak (issue 10); split after',
   'src/bench/run-bench.ts:benchRecipe': 'being changed in issue 13; split after',
   'src/pipeline/head-card.ts:buildHeadCard':

@@ -151,25 +151,7 @@ function percent(value: number): string {
 
 /** The preview, progress bar and messages, created once and updated in place. */
 function buildStatus(form: HTMLFormElement, button: HTMLButtonElement) {
-  const preview = element('img', 'upload-preview');
-  preview.alt = 'The photo you chose';
-  preview.hidden = true;
-  form.querySelector('.file-drop')?.after(preview);
-
-  const panel = element('div', 'upload-status');
-  const bar = element('progress', 'upload-progress');
-  bar.max = 1;
-  bar.value = 0;
-  bar.setAttribute('aria-label', 'Upload progress');
-  bar.hidden = true;
-  const guessLine = element('p', 'edge-guess');
-  const answerLine = element('p', 'server-answer');
-  const errorLine = element('p', 'upload-error');
-  // Screen readers hear the guess and the answer as they arrive, and an error at once.
-  panel.setAttribute('role', 'status');
-  errorLine.setAttribute('role', 'alert');
-  panel.append(bar, guessLine, answerLine);
-  button.after(panel, errorLine);
+  const { preview, bar, guessLine, answerLine, errorLine } = createStatusElements(form, button);
   let shownGuess: EdgeGuess | undefined;
 
   return {
@@ -193,42 +175,77 @@ function buildStatus(form: HTMLFormElement, button: HTMLButtonElement) {
       bar.value = fraction;
     },
     showGuess(guess: EdgeGuess, waitedMs: number) {
-      const best = guess.top[0];
-      if (!best) return;
+      if (!guess.top[0]) return;
       shownGuess = guess;
-      const strong = element('strong', 'edge-category');
-      strong.textContent = best.category;
-      guessLine.replaceChildren(
-        'Your browser thinks: ',
-        strong,
-        ` (${percent(best.confidence)}), in ${Math.round(Math.min(guess.elapsedMs, waitedMs))} ms`,
-      );
+      guessLine.replaceChildren(...guessMessage(guess, waitedMs));
     },
     showAnswer(answer: ServerAnswer, guess: EdgeGuess | undefined) {
       bar.value = 1;
-      const link = element('a', 'server-category');
-      link.href = answer.url;
-      link.textContent = answer.category;
-      const unsure = answer.confidence < lowConfidence;
-      answerLine.replaceChildren(
-        unsure ? 'GourmetGram is not sure: maybe ' : 'GourmetGram says: ',
-        link,
-        ` (${percent(answer.confidence)}).`,
-      );
-      const edgeBest = (guess ?? shownGuess)?.top[0];
-      if (edgeBest && edgeBest.category !== answer.category) {
-        const note = element('span', 'differs');
-        note.textContent = ` Your browser guessed ${edgeBest.category}; the server's answer is the one we keep.`;
-        answerLine.append(note);
-      }
-      const open = element('a', 'button open-photo');
-      open.href = answer.url;
-      open.textContent = 'See your photo';
-      answerLine.append(' ', open);
+      answerLine.replaceChildren(...answerMessage(answer, (guess ?? shownGuess)?.top[0]?.category));
     },
     showError(message: string) {
       bar.hidden = true;
       errorLine.textContent = message;
     },
   };
+}
+
+/** The status elements, placed in the form: the preview under the drop zone, the rest under the button. */
+function createStatusElements(form: HTMLFormElement, button: HTMLButtonElement) {
+  const preview = element('img', 'upload-preview');
+  preview.alt = 'The photo you chose';
+  preview.hidden = true;
+  form.querySelector('.file-drop')?.after(preview);
+
+  const panel = element('div', 'upload-status');
+  const bar = element('progress', 'upload-progress');
+  bar.max = 1;
+  bar.value = 0;
+  bar.setAttribute('aria-label', 'Upload progress');
+  bar.hidden = true;
+  const guessLine = element('p', 'edge-guess');
+  const answerLine = element('p', 'server-answer');
+  const errorLine = element('p', 'upload-error');
+  // Screen readers hear the guess and the answer as they arrive, and an error at once.
+  panel.setAttribute('role', 'status');
+  errorLine.setAttribute('role', 'alert');
+  panel.append(bar, guessLine, answerLine);
+  button.after(panel, errorLine);
+  return { preview, bar, guessLine, answerLine, errorLine };
+}
+
+/** "Your browser thinks: <class> (n%), in t ms", t the shorter of the guess's own time and the wait for it. */
+function guessMessage(guess: EdgeGuess, waitedMs: number): (string | Node)[] {
+  const best = guess.top[0];
+  if (!best) return [];
+  const strong = element('strong', 'edge-category');
+  strong.textContent = best.category;
+  return [
+    'Your browser thinks: ',
+    strong,
+    ` (${percent(best.confidence)}), in ${Math.round(Math.min(guess.elapsedMs, waitedMs))} ms`,
+  ];
+}
+
+/** The server's answer with a link to the photo, and a note when the browser's guess differed. */
+function answerMessage(answer: ServerAnswer, edgeCategory: string | undefined): (string | Node)[] {
+  const link = element('a', 'server-category');
+  link.href = answer.url;
+  link.textContent = answer.category;
+  const unsure = answer.confidence < lowConfidence;
+  const parts: (string | Node)[] = [
+    unsure ? 'GourmetGram is not sure: maybe ' : 'GourmetGram says: ',
+    link,
+    ` (${percent(answer.confidence)}).`,
+  ];
+  if (edgeCategory && edgeCategory !== answer.category) {
+    const note = element('span', 'differs');
+    note.textContent = ` Your browser guessed ${edgeCategory}; the server's answer is the one we keep.`;
+    parts.push(note);
+  }
+  const open = element('a', 'button open-photo');
+  open.href = answer.url;
+  open.textContent = 'See your photo';
+  parts.push(' ', open);
+  return parts;
 }

@@ -14,6 +14,7 @@ import {
   edgeGuessRecord,
   MonitorSchedule,
   monitorSettings,
+  type PredictionRecord,
   ProjectionRegistry,
   prunePredictionLog,
   ShadowRunner,
@@ -28,13 +29,14 @@ import {
   logEdgeGuess,
   webModuleRoutes,
 } from './edge/index.js';
-import { isDatabaseUnavailable, toAppError } from './error-mapping.js';
+import { toAppError } from './error-mapping.js';
 import { defaultImageSizes } from './photo-image.js';
 import { PhotoRepository } from './photo-repository.js';
 import { PhotoService } from './photo-service.js';
 import { RequestLog } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
+import { healthRoutes } from './routes/health.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { pageRoutes } from './routes/pages.js';
 import { photoRoutes } from './routes/photos.js';
@@ -49,45 +51,39 @@ import { errorPage } from './views/pages.js';
  * those three and closes them after `app.close()`.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const settings = { ...appDefaults, ...stripUndefined(options) };
+  const settings = resolveSettings(options);
   const metrics = createAppMetrics();
+  const app = createServer(options, settings);
   const projections = new ProjectionRegistry(options.references ?? []);
-  const shadow = options.shadow
-    ? new ShadowRunner({
-        classifier: options.shadow,
-        db: asLogDatabase(options.database.db),
-        projections,
-        onLogged: (serving, record) => {
-          metrics.observePrediction(record);
-          metrics.observeShadow(serving.category, record);
-        },
-        onError: (error) => app.log.warn({ err: error }, 'shadow classification failed'),
-        ...(options.now ? { now: options.now } : {}),
-      })
-    : undefined;
-  const service = new PhotoService(options.classifier, new PhotoRepository(options.database), options.blobs, {
-    decodeLimits: options.decodeLimits ?? defaultDecodeLimits,
-    imageSizes: options.imageSizes ?? defaultImageSizes,
-    correctionQuorum: settings.correctionQuorum,
-    instance: options.instanceId ?? randomBytes(8).toString('hex'),
-    ...(options.now ? { now: options.now } : {}),
-    projections,
-    onLogged: (record, bytes) => {
-      metrics.observePrediction(record);
-      shadow?.run(bytes, record);
-    },
+  const shadow = createShadowRunner(app, options, projections, metrics);
+  const service = createPhotoService(options, settings, projections, (record, bytes) => {
+    metrics.observePrediction(record);
+    shadow?.run(bytes, record);
   });
-  const context = new AppContext(service, options.classifier, options.adminToken, {
-    maxUploadBytes: settings.maxUploadBytes,
-    lowConfidence: settings.lowConfidence,
-    pageSize: settings.pageSize,
-    exportDir: options.exportDir,
-    uploadsPerMinute: settings.uploadsPerMinute,
-    correctionsPerMinute: settings.correctionsPerMinute,
-    correctionQuorum: settings.correctionQuorum,
-    edge: options.edgeModel !== undefined,
-  });
+  const context = createContext(service, options, settings);
 
+  observeRequests(app, metrics);
+  // Shadow answers still being computed are written before the caller closes the database.
+  if (shadow) app.addHook('onClose', async () => shadow.drain());
+  await registerSecurity(app, {
+    secret: options.secret ?? randomBytes(32).toString('base64url'),
+    secureCookies: settings.secureCookies,
+  });
+  installErrorPages(app, context, settings.maxUploadBytes);
+  enforceLogRetention(app, options.database, settings.logRetentionDays, options.now ?? (() => new Date()));
+  await registerRoutes(app, context, options, metrics);
+  return app;
+}
+
+/** The options with the defaults filled in where the caller left a setting out (or passed undefined). */
+function resolveSettings(options: AppOptions) {
+  return { ...appDefaults, ...stripUndefined(options) };
+}
+
+type AppSettings = ReturnType<typeof resolveSettings>;
+
+/** The Fastify instance, with the server's timeouts and connection cap when the caller set limits. */
+function createServer(options: AppOptions, settings: AppSettings): FastifyInstance {
   const app = Fastify({
     ...(options.limits ? fastifyLimitOptions(options.limits) : {}),
     logger: typeof settings.logger === 'object' ? { ...settings.logger } : settings.logger,
@@ -98,16 +94,64 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
   if (options.limits) applyConnectionCap(app.server, options.limits);
-  observeRequests(app, metrics);
-  // Shadow answers still being computed are written before the caller closes the database.
-  if (shadow) app.addHook('onClose', async () => shadow.drain());
-  await registerSecurity(app, {
-    secret: options.secret ?? randomBytes(32).toString('base64url'),
-    secureCookies: settings.secureCookies,
-  });
+  return app;
+}
 
+/** The candidate version's runner (shadow mode), or undefined when the caller gave no shadow classifier. */
+function createShadowRunner(
+  app: FastifyInstance,
+  options: AppOptions,
+  projections: ProjectionRegistry,
+  metrics: AppMetrics,
+): ShadowRunner | undefined {
+  if (!options.shadow) return undefined;
+  return new ShadowRunner({
+    classifier: options.shadow,
+    db: asLogDatabase(options.database.db),
+    projections,
+    onLogged: (serving, record) => {
+      metrics.observePrediction(record);
+      metrics.observeShadow(serving.category, record);
+    },
+    onError: (error) => app.log.warn({ err: error }, 'shadow classification failed'),
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+function createPhotoService(
+  options: AppOptions,
+  settings: AppSettings,
+  projections: ProjectionRegistry,
+  onLogged: (record: PredictionRecord, bytes: Uint8Array) => void,
+): PhotoService {
+  return new PhotoService(options.classifier, new PhotoRepository(options.database), options.blobs, {
+    decodeLimits: options.decodeLimits ?? defaultDecodeLimits,
+    imageSizes: options.imageSizes ?? defaultImageSizes,
+    correctionQuorum: settings.correctionQuorum,
+    instance: options.instanceId ?? randomBytes(8).toString('hex'),
+    ...(options.now ? { now: options.now } : {}),
+    projections,
+    onLogged,
+  });
+}
+
+function createContext(service: PhotoService, options: AppOptions, settings: AppSettings): AppContext {
+  return new AppContext(service, options.classifier, options.adminToken, {
+    maxUploadBytes: settings.maxUploadBytes,
+    lowConfidence: settings.lowConfidence,
+    pageSize: settings.pageSize,
+    exportDir: options.exportDir,
+    uploadsPerMinute: settings.uploadsPerMinute,
+    correctionsPerMinute: settings.correctionsPerMinute,
+    correctionQuorum: settings.correctionQuorum,
+    edge: options.edgeModel !== undefined,
+  });
+}
+
+/** Errors as JSON for API clients, and as a friendly page for browsers. */
+function installErrorPages(app: FastifyInstance, context: AppContext, maxUploadBytes: number): void {
   installErrorHandler(app, {
-    translate: (error) => toAppError(error, settings.maxUploadBytes),
+    translate: (error) => toAppError(error, maxUploadBytes),
     render: (request, reply, answer) =>
       wantsJson(request)
         ? undefined
@@ -121,8 +165,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
               ).value,
             ),
   });
+}
 
-  enforceLogRetention(app, options.database, settings.logRetentionDays, options.now ?? (() => new Date()));
+/** Every route group; the edge routes only when the browser may classify too. */
+async function registerRoutes(
+  app: FastifyInstance,
+  context: AppContext,
+  options: AppOptions,
+  metrics: AppMetrics,
+): Promise<void> {
   await app.register(staticRoutes);
   await app.register(webModuleRoutes);
   if (options.edgeModel)
@@ -138,35 +189,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(apiRoutes, { context, prefix: '/api' });
   await app.register(adminRoutes, { context, prefix: '/admin' });
   await app.register(monitoringRoutes, { context, metrics, ...monitorSchedule(app, options, metrics) });
-
-  // Liveness: the process answers. Readiness (/health) also needs the database and the classifier; a
-  // database outage must take replicas out of the Service, not restart them all.
-  app.get('/health/live', async () => ({ status: 'ok' }));
-
-  app.get(
-    '/health',
-    { schema: { response: { 200: healthSchema, 503: healthSchema } } },
-    async (request, reply) => {
-      let database: 'ok' | 'unavailable' = 'ok';
-      try {
-        await service.photos.ping();
-      } catch (error) {
-        if (!isDatabaseUnavailable(error)) throw error;
-        request.log.warn({ reason: (error as Error).message }, 'health: database unavailable');
-        database = 'unavailable';
-      }
-      const classifier = options.classifier.ready() ? 'ready' : 'unavailable';
-      const ok = database === 'ok' && classifier === 'ready';
-      if (!ok) reply.header('retry-after', '5');
-      return reply.code(ok ? 200 : 503).send({
-        status: ok ? 'ok' : database === 'ok' ? 'starting' : 'degraded',
-        database,
-        classifier,
-        model: options.classifier.info().model,
-      });
-    },
-  );
-  return app;
+  await app.register(healthRoutes, { context });
 }
 
 /** The drift and alert schedule: evaluated when the app is ready, then every interval, stopped on close. */
@@ -221,17 +244,6 @@ function enforceLogRetention(
   });
   app.addHook('onClose', async () => clearInterval(timer));
 }
-
-const healthSchema = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', enum: ['ok', 'starting', 'degraded'] },
-    database: { type: 'string', enum: ['ok', 'unavailable'] },
-    classifier: { type: 'string', enum: ['ready', 'unavailable'] },
-    model: { type: 'string' },
-  },
-  required: ['status', 'database', 'classifier', 'model'],
-} as const;
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

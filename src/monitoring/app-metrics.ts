@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { createHttpMetrics, type HttpMetrics, secondsBuckets } from '../http/index.js';
 import type { AlertState } from './alert-rules.js';
 import type { PredictionRecord } from './prediction-record.js';
@@ -23,6 +23,17 @@ export interface AppMetrics extends HttpMetrics {
 export function createAppMetrics(): AppMetrics {
   const http = createHttpMetrics();
   const registers = [http.registry];
+  // Each group registers its metrics as it is made: this order is the order of the /metrics page.
+  return {
+    ...http,
+    ...predictionMetrics(registers),
+    ...driftMetrics(registers),
+    ...alertMetrics(registers),
+    ...shadowMetrics(registers),
+  };
+}
+
+function predictionMetrics(registers: Registry[]): Pick<AppMetrics, 'observePrediction'> {
   const uploads = new Counter({
     name: 'gourmetgram_uploads_total',
     help: 'Photos uploaded and classified',
@@ -46,8 +57,31 @@ export function createAppMetrics(): AppMetrics {
     buckets: confidenceBuckets,
     registers,
   });
-  const gauge = (name: string, help: string, labelNames: readonly string[] = []) =>
+  return {
+    observePrediction(record) {
+      if (record.role === 'serving') {
+        uploads.inc();
+        classification.observe(record.latency_ms / 1000);
+        confidence.observe(record.confidence);
+      }
+      predictions.inc({
+        category: record.category,
+        model: record.model,
+        version: String(record.version),
+        role: record.role,
+      });
+    },
+  };
+}
+
+/** A maker of gauges registered beside the other app metrics. */
+function gaugeMaker(registers: Registry[]) {
+  return (name: string, help: string, labelNames: readonly string[] = []) =>
     new Gauge({ name, help, labelNames, registers });
+}
+
+function driftMetrics(registers: Registry[]): Pick<AppMetrics, 'setDrift'> {
+  const gauge = gaugeMaker(registers);
   const statistic = gauge('gourmetgram_drift_statistic', 'Drift test statistic, newest window', ['test']);
   const pValue = gauge('gourmetgram_drift_p_value', 'Drift test p-value, newest window', ['test']);
   const effect = gauge('gourmetgram_drift_effect', 'Drift test effect size, newest window', ['test']);
@@ -60,7 +94,36 @@ export function createAppMetrics(): AppMetrics {
     'gourmetgram_accuracy_estimate_reference',
     "The same estimate on the model's held-out reference photos",
   );
-  const alerts = gauge('gourmetgram_alert_state', 'Alert state: 0 ok, 1 pending, 2 firing', ['alert']);
+  return {
+    setDrift(tests, estimate) {
+      for (const g of [statistic, pValue, effect, flagged]) g.reset();
+      for (const t of tests) {
+        statistic.set({ test: t.name }, t.statistic);
+        if (t.p_value !== null) pValue.set({ test: t.name }, t.p_value);
+        effect.set({ test: t.name }, t.effect);
+        flagged.set({ test: t.name }, t.drift ? 1 : 0);
+      }
+      accuracy.set(estimate.estimate);
+      referenceAccuracy.set(estimate.reference);
+    },
+  };
+}
+
+function alertMetrics(registers: Registry[]): Pick<AppMetrics, 'setAlert'> {
+  const alerts = new Gauge({
+    name: 'gourmetgram_alert_state',
+    help: 'Alert state: 0 ok, 1 pending, 2 firing',
+    labelNames: ['alert'] as const,
+    registers,
+  });
+  return {
+    setAlert(name, state) {
+      alerts.set({ alert: name }, alertStateValue[state]);
+    },
+  };
+}
+
+function shadowMetrics(registers: Registry[]): Pick<AppMetrics, 'observeShadow'> {
   const shadowLabels = ['category', 'model', 'version'] as const;
   const shadowPredictions = new Counter({
     name: 'gourmetgram_shadow_predictions_total',
@@ -75,34 +138,6 @@ export function createAppMetrics(): AppMetrics {
     registers,
   });
   return {
-    ...http,
-    observePrediction(record) {
-      if (record.role === 'serving') {
-        uploads.inc();
-        classification.observe(record.latency_ms / 1000);
-        confidence.observe(record.confidence);
-      }
-      predictions.inc({
-        category: record.category,
-        model: record.model,
-        version: String(record.version),
-        role: record.role,
-      });
-    },
-    setDrift(tests, estimate) {
-      for (const g of [statistic, pValue, effect, flagged]) g.reset();
-      for (const t of tests) {
-        statistic.set({ test: t.name }, t.statistic);
-        if (t.p_value !== null) pValue.set({ test: t.name }, t.p_value);
-        effect.set({ test: t.name }, t.effect);
-        flagged.set({ test: t.name }, t.drift ? 1 : 0);
-      }
-      accuracy.set(estimate.estimate);
-      referenceAccuracy.set(estimate.reference);
-    },
-    setAlert(name, state) {
-      alerts.set({ alert: name }, alertStateValue[state]);
-    },
     observeShadow(servingCategory, shadow) {
       const labels = { category: servingCategory, model: shadow.model, version: String(shadow.version) };
       shadowPredictions.inc(labels);

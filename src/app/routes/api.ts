@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { CategoryNotFoundError } from '../errors.js';
 import type { Photo } from '../photo-repository.js';
@@ -33,35 +33,52 @@ const photoJson = {
   required: ['id', 'url', 'category', 'confidence', 'top'],
 } as const;
 
-/** The same data as the pages, as JSON (mounted under /api). */
-export const apiRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app, { context }) => {
-  app.get(
-    '/photos',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            category: { type: 'string', maxLength: 64 },
-            page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
-            page_size: { type: 'integer', minimum: 1, maximum: 100, default: 24 },
-          },
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              photos: { type: 'array', items: photoJson },
-              total: { type: 'integer' },
-              page: { type: 'integer' },
-              page_size: { type: 'integer' },
-            },
-            required: ['photos', 'total', 'page', 'page_size'],
-          },
-        },
+const photoListQuery = {
+  type: 'object',
+  properties: {
+    category: { type: 'string', maxLength: 64 },
+    page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
+    page_size: { type: 'integer', minimum: 1, maximum: 100, default: 24 },
+  },
+  additionalProperties: false,
+} as const;
+
+const photoListJson = {
+  type: 'object',
+  properties: {
+    photos: { type: 'array', items: photoJson },
+    total: { type: 'integer' },
+    page: { type: 'integer' },
+    page_size: { type: 'integer' },
+  },
+  required: ['photos', 'total', 'page', 'page_size'],
+} as const;
+
+const categoriesJson = {
+  type: 'object',
+  properties: {
+    categories: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, slug: { type: 'string' }, count: { type: 'integer' } },
       },
     },
+  },
+} as const;
+
+/** The same data as the pages, as JSON (mounted under /api). */
+export const apiRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app, { context }) => {
+  photoReadRoutes(app, context);
+  photoChangeRoutes(app, context);
+  categoryRoutes(app, context);
+};
+
+/** `GET /photos` (a page of the library, optionally one category) and `GET /photos/:id`. */
+function photoReadRoutes(app: FastifyInstance, context: AppContext): void {
+  app.get(
+    '/photos',
+    { schema: { querystring: photoListQuery, response: { 200: photoListJson } } },
     async (request) => {
       const query = request.query as { category?: string; page: number; page_size: number };
       let category: string | undefined;
@@ -82,7 +99,10 @@ export const apiRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app
     { schema: { params: photoIdParams, response: { 200: photoJson } } },
     async (request) => toJson(await context.service.get((request.params as { id: string }).id)),
   );
+}
 
+/** `POST /photos/:id/corrections` (a vote for a category) and `DELETE /photos/:id`, both behind CSRF. */
+function photoChangeRoutes(app: FastifyInstance, context: AppContext): void {
   app.post(
     '/photos/:id/corrections',
     {
@@ -114,43 +134,21 @@ export const apiRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app
       return reply.code(204).send();
     },
   );
+}
 
-  app.get(
-    '/categories',
-    {
-      schema: {
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              categories: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    name: { type: 'string' },
-                    slug: { type: 'string' },
-                    count: { type: 'integer' },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-    async () => {
-      const counts = await context.service.photos.countsByCategory();
-      return {
-        categories: context.categories.map((name) => ({
-          name,
-          slug: categorySlug(name),
-          count: counts.get(name) ?? 0,
-        })),
-      };
-    },
-  );
-};
+/** `GET /categories`: every class of the model with its slug and how many photos it holds. */
+function categoryRoutes(app: FastifyInstance, context: AppContext): void {
+  app.get('/categories', { schema: { response: { 200: categoriesJson } } }, async () => {
+    const counts = await context.service.photos.countsByCategory();
+    return {
+      categories: context.categories.map((name) => ({
+        name,
+        slug: categorySlug(name),
+        count: counts.get(name) ?? 0,
+      })),
+    };
+  });
+}
 
 export function toJson(photo: Photo): Record<string, unknown> {
   return {

@@ -6,12 +6,31 @@ import type { DecodeLimits } from '../vision/index.js';
 import type { BlobStore } from './blob-store.js';
 import { adminVoter } from './correction-votes.js';
 import type { DatabaseHandle } from './database.js';
-import type { EdgeGuessSink } from './edge/index.js';
 import type { ImageSizes } from './photo-image.js';
 import type { PhotoService } from './photo-service.js';
 import { hashToken, safeEqual } from './security.js';
 import { csrfTokenFor, requireCsrf } from './security-plugins.js';
 import { categorySlug, type PageContext } from './views/layout.js';
+
+/**
+ * What the browser guessed for a photo, next to what the server answered: kept for monitoring how often the
+ * two agree, never as the photo's category (a client can send anything).
+ */
+export interface EdgeGuess {
+  readonly photoId: string;
+  readonly serverCategory: string;
+  readonly serverModel: string;
+  readonly serverVersion: number;
+  readonly category: string;
+  readonly confidence: number;
+  readonly elapsedMs: number;
+  readonly model: string;
+  readonly version: number;
+}
+
+// Filled in by the edge routes; declared here with the options that carry it, so this file needs nothing from
+// edge/ (which builds on it).
+export type EdgeGuessSink = (guess: EdgeGuess, request: FastifyRequest) => void | Promise<void>;
 
 /** Everything `buildApp` needs; the classifier, database and blob store are made by the caller and injected. */
 export interface AppOptions {

@@ -21,14 +21,8 @@ import {
   scheduleSettings,
 } from '../monitoring/index.js';
 import { defaultDecodeLimits } from '../vision/index.js';
-import { AppContext, type AppOptions, appDefaults, wantsJson } from './app-context.js';
-import {
-  type EdgeGuessSink,
-  edgeRoutes,
-  loadEdgeAssets,
-  logEdgeGuess,
-  webModuleRoutes,
-} from './edge/index.js';
+import { AppContext, type AppOptions, appDefaults, type EdgeGuessSink, wantsJson } from './app-context.js';
+import { edgeRoutes, loadEdgeAssets, logEdgeGuess, webModuleRoutes } from './edge/index.js';
 import { toAppError } from './error-mapping.js';
 import { defaultImageSizes } from './photo-image.js';
 import { PhotoRepository } from './photo-repository.js';

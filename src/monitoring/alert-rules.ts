@@ -21,17 +21,6 @@ export interface AlertStatus {
   readonly since: string | null;
 }
 
-/** How the alerts judge; the defaults are justified where they are declared (settings.ts). */
-export interface AlertSettings {
-  /** Consecutive drifting windows, or consecutive failing evaluations, before an alert fires. */
-  readonly persistence: number;
-  readonly p99TargetMs: number;
-  /** Share of answered requests that may be 5xx over one evaluation interval. */
-  readonly errorRateMax: number;
-  /** Fewer requests than this in an interval say nothing about the error rate. */
-  readonly minRequests: number;
-}
-
 const dataDriftTests = /^(embedding_|image_|class_mix_|confidence_mean)/;
 
 /** Which window tests each drift alert reads. */

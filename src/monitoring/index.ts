@@ -1,6 +1,5 @@
 export {
   type AlertName,
-  type AlertSettings,
   type AlertState,
   type AlertStatus,
   alertNames,
@@ -44,6 +43,7 @@ export { RandomProjection } from './projection.js';
 export { defaultProjectionSeed, ProjectionRegistry, projectionDims } from './projection-registry.js';
 export { loadReference, loadReferences, type Reference, referencePath, saveReference } from './reference.js';
 export {
+  type AlertSettings,
   type MonitorSettings,
   monitorDefaults,
   monitorSettings,

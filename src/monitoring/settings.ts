@@ -1,4 +1,3 @@
-import type { AlertSettings } from './alert-rules.js';
 import { MonitorSettingError } from './errors.js';
 
 /** How drift is judged. Defaults come from the measurements in results/monitoring/validation.json. */
@@ -43,6 +42,17 @@ export function monitorSettings(overrides: Partial<MonitorSettings> = {}): Monit
   if (!Number.isInteger(settings.persistence) || settings.persistence < 1)
     throw new MonitorSettingError(`persistence ${settings.persistence}: use at least 1`);
   return Object.freeze(settings);
+}
+
+/** How the alerts judge; the defaults are justified where they are declared (below). */
+export interface AlertSettings {
+  /** Consecutive drifting windows, or consecutive failing evaluations, before an alert fires. */
+  readonly persistence: number;
+  readonly p99TargetMs: number;
+  /** Share of answered requests that may be 5xx over one evaluation interval. */
+  readonly errorRateMax: number;
+  /** Fewer requests than this in an interval say nothing about the error rate. */
+  readonly minRequests: number;
 }
 
 /** How the app's schedule evaluates the alerts. */

@@ -1,26 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, EdgeGuessSink } from '../app-context.js';
 import { NotAllowedError, UnknownCategoryError } from '../errors.js';
 import { photoIdParams } from '../routes/photos.js';
 import { type EdgeAssets, type EdgeFile, encodedBodies } from './edge-assets.js';
-
-/**
- * What the browser guessed for a photo, next to what the server answered: kept for monitoring how often the
- * two agree, never as the photo's category (a client can send anything).
- */
-export interface EdgeGuess {
-  readonly photoId: string;
-  readonly serverCategory: string;
-  readonly serverModel: string;
-  readonly serverVersion: number;
-  readonly category: string;
-  readonly confidence: number;
-  readonly elapsedMs: number;
-  readonly model: string;
-  readonly version: number;
-}
-
-export type EdgeGuessSink = (guess: EdgeGuess, request: FastifyRequest) => void | Promise<void>;
 
 /** The default sink: one structured log line per guess (the monitoring log can take it from there). */
 export const logEdgeGuess: EdgeGuessSink = (guess, request) => {

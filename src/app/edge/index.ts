@@ -1,3 +1,3 @@
 export { type EdgeAssets, type EdgeManifest, loadEdgeAssets } from './edge-assets.js';
-export { type EdgeGuess, type EdgeGuessSink, edgeRoutes, logEdgeGuess } from './edge-routes.js';
+export { edgeRoutes, logEdgeGuess } from './edge-routes.js';
 export { webBuildDir, webModuleRoutes } from './web-modules.js';

@@ -45,6 +45,9 @@ export interface SoakScenario {
   run(context: SoakContext): Promise<SoakRow>;
 }
 
+/** Sockets that already carry the listener that swallows a reset after an early answer. */
+const quietSockets = new WeakSet<object>();
+
 const scenarios = new Map<string, SoakScenario>();
 
 /** Adds a scenario; names are unique. */
@@ -114,8 +117,13 @@ export class StatusTally {
         if (!req.writableEnded) req.destroy();
       });
       req.on('error', (error: NodeJS.ErrnoException) => settle('error', error.code ?? error.message));
-      // A reset after the answer (the upload was cut short on purpose) surfaces on the socket alone.
-      req.on('socket', (socket) => socket.on('error', () => undefined));
+      // A reset after the answer (the upload was cut short on purpose) surfaces on the socket alone. Keep-alive
+      // hands the same socket to later requests: one listener per socket, not one per request.
+      req.on('socket', (socket) => {
+        if (quietSockets.has(socket)) return;
+        quietSockets.add(socket);
+        socket.on('error', () => undefined);
+      });
       req.end(body);
     });
   }

@@ -11,13 +11,13 @@ if (!dist || !repository) throw new Error('usage: worker-child.js <dist> <reposi
 const library = (path: string) => import(pathToFileURL(join(dist, 'src', path)).href);
 const { startServer } = await library('server/index.js');
 const { loadRecipe } = await library('recipes/index.js');
-const { readEnvironment } = await library('core/index.js');
-const environment = readEnvironment(process.env);
 const server = await startServer({
   recipe: await loadRecipe('latency'),
   port: 0,
   host: '127.0.0.1',
-  store: { cacheDir: environment.cacheDir, mirrorDir: environment.modelMirror },
+  // Straight from the environment, not through readEnvironment: this child loads whichever build --dist names,
+  // older ones included (the before/after comparison), and those predate the schema.
+  store: { cacheDir: process.env.GOURMETGRAM_CACHE, mirrorDir: process.env.GOURMETGRAM_MODEL_MIRROR },
   repository,
   logger: false,
 });

@@ -19,7 +19,6 @@ const exceptions = {
     'a list of SQL migrations, one entry per schema version: longer as the schema grows, not more complex',
   'src/app/app.ts:buildApp': 'being changed for upload admission (issue 10); split along its plugins after',
   'web/upload.ts:buildStatus': 'being changed for upload admission (issue 10); split after',
-  'src/inference/remote-classifier.ts:createRemoteClassifier': 'being changed with the pool (issue 10)',
   'src/app/routes/api.ts:apiRoutes': 'new monitoring routes land here (issue 14); split by route group after',
   'src/monitoring/app-metrics.ts:createAppMetrics': 'new in issue 14, still moving; split after',
   'src/monitoring/window-analysis.ts:analyseWindow': 'being extended in issue 14; split after',

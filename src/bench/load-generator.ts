@@ -80,69 +80,29 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   const statuses: Record<string, number> = {};
   const okLatency: number[] = [];
   const rejectedLatency: number[] = [];
-  let sent = 0;
   const started = performance.now();
-  const within = () => sent < limit && performance.now() - started < durationMs;
-
-  // Open loop times each request from when it was due, not from when it left: a late send (a busy event loop)
-  // is latency the client saw, and dropping it would be coordinated omission.
-  const once = (item: LoadItem, scheduledAt?: number) =>
-    new Promise<void>((resolve) => {
+  const run: LoadRun = {
+    items: options.items,
+    started,
+    sent: 0,
+    within: () => run.sent < limit && performance.now() - started < durationMs,
+    // Open loop times each request from when it was due, not from when it left: a late send (a busy event
+    // loop) is latency the client saw, and dropping it would be coordinated omission.
+    send: (item, scheduledAt) => {
       const begin = scheduledAt ?? performance.now();
-      const finish = (status: string) => {
+      return post(agent, target, item, timeoutMs, (status) => {
         const ms = performance.now() - begin;
         statuses[status] = (statuses[status] ?? 0) + 1;
         (status.startsWith('2') ? okLatency : rejectedLatency).push(ms);
-        resolve();
-      };
-      const req = request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname + target.search,
-          method: 'POST',
-          headers: { 'content-type': item.contentType, 'content-length': item.body.length },
-          timeout: timeoutMs,
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => finish(String(res.statusCode)));
-          res.on('error', () => finish('error'));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => finish('error'));
-      req.end(item.body);
-    });
-
-  const inFlight = new Set<Promise<void>>();
-  if (openLoop) {
-    const interval = 1000 / options.ratePerSecond!;
-    while (within()) {
-      const due = started + sent * interval;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      const p = once(options.items[sent % options.items.length]!, due);
-      sent++;
-      inFlight.add(p);
-      void p.then(() => inFlight.delete(p));
-    }
-    await Promise.all(inFlight);
-  } else {
-    const client = async () => {
-      while (within()) {
-        const item = options.items[sent % options.items.length]!;
-        sent++;
-        await once(item);
-      }
-    };
-    await Promise.all(Array.from({ length: sockets }, client));
-  }
+      });
+    },
+  };
+  if (openLoop) await driveOpenLoop(run, options.ratePerSecond!);
+  else await driveClosedLoop(run, sockets);
   agent.destroy();
   const durationS = (performance.now() - started) / 1000;
   return {
-    sent,
+    sent: run.sent,
     ok: okLatency.length,
     statuses,
     durationS,
@@ -150,4 +110,81 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
     latency: summarise(okLatency),
     rejectedLatency: summarise(rejectedLatency),
   };
+}
+
+/** One run in progress, shared by the loop that drives it and the requests it sends. */
+interface LoadRun {
+  readonly items: readonly LoadItem[];
+  readonly started: number;
+  /** Requests started so far; also picks the next item, round robin. */
+  sent: number;
+  /** Whether the run may start another request (under its count and within its duration). */
+  within(): boolean;
+  send(item: LoadItem, scheduledAt?: number): Promise<void>;
+}
+
+/** Starts requests on a fixed schedule whatever the answers, then waits for the last ones. */
+async function driveOpenLoop(run: LoadRun, ratePerSecond: number): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  const interval = 1000 / ratePerSecond;
+  while (run.within()) {
+    const due = run.started + run.sent * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const p = run.send(run.items[run.sent % run.items.length]!, due);
+    run.sent++;
+    inFlight.add(p);
+    void p.then(() => inFlight.delete(p));
+  }
+  await Promise.all(inFlight);
+}
+
+/** `clients` loops, each sending its next request when the last one is answered. */
+async function driveClosedLoop(run: LoadRun, clients: number): Promise<void> {
+  const client = async () => {
+    while (run.within()) {
+      const item = run.items[run.sent % run.items.length]!;
+      run.sent++;
+      await run.send(item);
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, client));
+}
+
+/**
+ * POSTs one item and resolves once `answered` has been told the HTTP status (after the body is read), or
+ * 'error' for a failed connection or a timeout.
+ */
+function post(
+  agent: Agent,
+  target: URL,
+  item: LoadItem,
+  timeoutMs: number,
+  answered: (status: string) => void,
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const finish = (status: string) => {
+      answered(status);
+      resolve();
+    };
+    const req = request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: 'POST',
+        headers: { 'content-type': item.contentType, 'content-length': item.body.length },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => finish(String(res.statusCode)));
+        res.on('error', () => finish('error'));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => finish('error'));
+    req.end(item.body);
+  });
 }

@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { ModelStoreOptions } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
-import type { BenchResult, ClosedLoopRun, SiegeRun } from './bench-result.js';
+import type { BenchResult, ClosedLoopRun, OfflineFigures, SiegeRun } from './bench-result.js';
 import { capacityFrom, sustainablePoint } from './capacity.js';
 import { type FloorResult, shareOfFloor } from './floor.js';
 import { generateLoad, type LoadItem } from './load-generator.js';
@@ -11,6 +11,7 @@ import { measureOffline } from './offline.js';
 import { isSaturated, type RateStep, rateLadder } from './open-loop.js';
 import { startResourceSampler } from './resource-sampler.js';
 import {
+  type BenchPhoto,
   loadTestPhotos,
   prepareServeRepository,
   type ServeProcess,
@@ -50,29 +51,9 @@ const samplingMs = 1000;
 export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
   const { recipe, log } = options;
   const photos = await loadTestPhotos(options.dataDir, options.photos);
-  log(`[${recipe.name}] offline: accuracy on test, model size, load time, inference-only latency`);
-  const offline = await measureOffline({
-    recipe,
-    dataDir: options.dataDir,
-    store: options.store,
-    photos: photos.map((p) => p.body),
-    iterations: Math.max(30, Math.min(200, options.seconds * 5)),
-    onProgress: (done, total) => options.onProgress?.(`[${recipe.name}] evaluating test`, done, total),
-  });
-  log(
-    `[${recipe.name}] top-1 ${(offline.top1 * 100).toFixed(1)}% macro-F1 ${(offline.macro_f1 * 100).toFixed(1)}%; ` +
-      `batch 1 p50 ${offline.batch1.p50.toFixed(1)} ms p99 ${offline.batch1.p99.toFixed(1)} ms; ` +
-      `batch 8 ${offline.throughput_batch8.toFixed(0)} img/s, batch 32 ${offline.throughput_batch32.toFixed(0)} img/s`,
-  );
+  const offline = await offlineFigures(options, photos);
   const repository = await prepareServeRepository(recipe, options.store);
-  const colds: number[] = [];
-  for (let i = 0; i < 2; i++) {
-    const probe = await startServeProcess(recipe, repository, options.env);
-    colds.push(probe.coldStartMs);
-    await probe.stop();
-  }
-  const server = await startServeProcess(recipe, repository, options.env);
-  colds.push(server.coldStartMs);
+  const { server, colds } = await startAfterColdStarts(recipe, repository, options.env);
   log(`[${recipe.name}] cold start (spawn to ready): ${colds.map((c) => `${Math.round(c)} ms`).join(', ')}`);
   try {
     const url = `${server.url}/predict`;
@@ -92,20 +73,7 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
       `[${recipe.name}]   availability ${(closed.availability * 100).toFixed(2)}%, mean ${closed.load.latency.mean.toFixed(1)} ms, ` +
         `${closed.load.throughput.toFixed(1)} req/s${share(closed.load.throughput)}, CPU ${closed.resources.cpuCores.toFixed(2)} cores, peak RSS ${(closed.resources.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
     );
-    let siege: SiegeRun | null = null;
-    if (options.useSiege && (await siegeAvailable())) {
-      log(`[${recipe.name}] siege -c ${options.clients} -t ${options.seconds}S`);
-      try {
-        siege = await siegeRun(server, url, photos, options);
-        log(
-          `[${recipe.name}]   siege: availability ${(siege.availability * 100).toFixed(2)}%, response ${siege.response_time_ms.toFixed(0)} ms, ${siege.transaction_rate.toFixed(1)} trans/s`,
-        );
-      } catch (error) {
-        // The independent client failing is a finding to print, not a reason to lose our own measurements.
-        log(`[${recipe.name}]   siege failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    } else if (options.useSiege)
-      log(`[${recipe.name}] siege is not installed; skipping the independent client`);
+    const siege = await siegeIfWanted(server, url, photos, options);
     const steps = await openLoopLadder(server, url, photos, closed.load.throughput, options, share);
     const sustainable = sustainablePoint(steps, options.latencyTargetMs);
     const result: BenchResult = {
@@ -128,17 +96,83 @@ export async function benchRecipe(options: BenchOptions): Promise<BenchResult> {
       sustainable,
       floor: floorShares(floor, closed.load.throughput, sustainable),
     };
-    await mkdir(options.outDir, { recursive: true });
-    await writeFile(join(options.outDir, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);
-    await writeFile(
-      join(options.outDir, 'capacity.json'),
-      `${JSON.stringify(capacityFrom(result), null, 2)}\n`,
-    );
+    await writeBenchFiles(options.outDir, result);
     log(`[${recipe.name}] wrote ${join(options.outDir, 'bench.json')} and capacity.json`);
     return result;
   } finally {
     await server.stop();
   }
+}
+
+/** Accuracy on test, model size, load time and inference-only latency: the model alone, no server. */
+async function offlineFigures(options: BenchOptions, photos: readonly BenchPhoto[]): Promise<OfflineFigures> {
+  const { recipe, log } = options;
+  log(`[${recipe.name}] offline: accuracy on test, model size, load time, inference-only latency`);
+  const offline = await measureOffline({
+    recipe,
+    dataDir: options.dataDir,
+    store: options.store,
+    photos: photos.map((p) => p.body),
+    iterations: Math.max(30, Math.min(200, options.seconds * 5)),
+    onProgress: (done, total) => options.onProgress?.(`[${recipe.name}] evaluating test`, done, total),
+  });
+  log(
+    `[${recipe.name}] top-1 ${(offline.top1 * 100).toFixed(1)}% macro-F1 ${(offline.macro_f1 * 100).toFixed(1)}%; ` +
+      `batch 1 p50 ${offline.batch1.p50.toFixed(1)} ms p99 ${offline.batch1.p99.toFixed(1)} ms; ` +
+      `batch 8 ${offline.throughput_batch8.toFixed(0)} img/s, batch 32 ${offline.throughput_batch32.toFixed(0)} img/s`,
+  );
+  return offline;
+}
+
+/** Times three spawns to ready (two probes stopped at once, then the server the runs use): three samples, not one. */
+async function startAfterColdStarts(
+  recipe: Recipe,
+  repository: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ server: ServeProcess; colds: number[] }> {
+  const colds: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const probe = await startServeProcess(recipe, repository, env);
+    colds.push(probe.coldStartMs);
+    await probe.stop();
+  }
+  const server = await startServeProcess(recipe, repository, env);
+  colds.push(server.coldStartMs);
+  return { server, colds };
+}
+
+/** The same closed-loop protocol through siege, when asked for and installed; null otherwise. */
+async function siegeIfWanted(
+  server: ServeProcess,
+  url: string,
+  photos: readonly BenchPhoto[],
+  options: BenchOptions,
+): Promise<SiegeRun | null> {
+  const { recipe, log } = options;
+  if (!options.useSiege) return null;
+  if (!(await siegeAvailable())) {
+    log(`[${recipe.name}] siege is not installed; skipping the independent client`);
+    return null;
+  }
+  log(`[${recipe.name}] siege -c ${options.clients} -t ${options.seconds}S`);
+  try {
+    const siege = await siegeRun(server, url, photos, options);
+    log(
+      `[${recipe.name}]   siege: availability ${(siege.availability * 100).toFixed(2)}%, response ${siege.response_time_ms.toFixed(0)} ms, ${siege.transaction_rate.toFixed(1)} trans/s`,
+    );
+    return siege;
+  } catch (error) {
+    // The independent client failing is a finding to print, not a reason to lose our own measurements.
+    log(`[${recipe.name}]   siege failed: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+/** bench.json, and capacity.json derived from it (what `gourmetgram cost` reads). */
+async function writeBenchFiles(outDir: string, result: BenchResult): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(outDir, 'capacity.json'), `${JSON.stringify(capacityFrom(result), null, 2)}\n`);
 }
 
 /** Open-loop steps up the ladder from the closed-loop rate until the p99 target breaks. */

@@ -4,7 +4,8 @@ import type { Classifier, ClassifyOptions, Prediction } from './classifier.js';
 import { InferenceError } from './errors.js';
 import { InlineClassifier } from './inline-classifier.js';
 import type { ModelSource } from './model-source.js';
-import { type PoolObserver, type PoolStats, WorkerPool } from './worker-pool.js';
+import type { PoolObserver, PoolStats } from './pool-observer.js';
+import { WorkerPool } from './worker-pool.js';
 
 export interface CreateClassifierOptions {
   /** The model to serve; the recipe's packaged model when absent. */

@@ -46,6 +46,7 @@ export {
   readInputs,
   type TensorValue,
 } from './oip-codec.js';
+export type { PoolObserver, PoolOptions, PoolStats } from './pool-observer.js';
 export { toPrediction, topCount } from './prediction.js';
 export { createRemoteClassifier, type RemoteOptions } from './remote-classifier.js';
 export {
@@ -56,4 +57,4 @@ export {
   tritonConfig,
   tritonEnumFields,
 } from './triton-config.js';
-export { type PoolObserver, type PoolOptions, type PoolStats, WorkerPool } from './worker-pool.js';
+export { WorkerPool } from './worker-pool.js';

@@ -34,17 +34,7 @@ export async function createRemoteClassifier(
   const base = url.replace(/\/+$/, '');
   const modelUrl = `${base}/v2/models/${encodeURIComponent(model)}`;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const metadata = (await request(modelUrl, { signal: AbortSignal.timeout(timeoutMs) }).then((r) =>
-    r.json(),
-  )) as ModelMetadata;
-  const classes = options.classes ?? metadata.parameters?.classes;
-  if (!classes?.length)
-    throw new RemoteInferenceError(
-      502,
-      `${modelUrl} lists no classes in its metadata; pass them in the options`,
-    );
-  const version = metadata.parameters?.version ?? Number(metadata.versions?.at(-1) ?? 1);
-  const info: ClassifierInfo = { model: metadata.name ?? model, version, classes };
+  const info = await readModelInfo(modelUrl, model, options.classes, timeoutMs);
   const inputName = options.inputName ?? 'image_bytes';
   let ready = true;
   let closed = false;
@@ -58,24 +48,7 @@ export async function createRemoteClassifier(
     async classify(image: Uint8Array, classifyOptions: ClassifyOptions = {}): Promise<Prediction> {
       if (closed) throw new ClassifierClosedError();
       const started = performance.now();
-      const tensor = encodeBytesElements([image]);
-      const { body, headerLength } = encodeInferBody(
-        {
-          inputs: [
-            {
-              name: inputName,
-              shape: [1],
-              datatype: 'BYTES',
-              parameters: { binary_data_size: tensor.length },
-            },
-          ],
-          outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
-        },
-        [tensor],
-      );
-      const remaining = classifyOptions.deadline ? classifyOptions.deadline - performance.now() : timeoutMs;
-      const signals = [AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, remaining)))];
-      if (classifyOptions.signal) signals.push(classifyOptions.signal);
+      const { body, headerLength } = encodeImageRequest(image, inputName);
       let response: Response;
       try {
         response = await request(`${modelUrl}/infer`, {
@@ -85,7 +58,7 @@ export async function createRemoteClassifier(
             'inference-header-content-length': String(headerLength),
           },
           body,
-          signal: AbortSignal.any(signals),
+          signal: requestSignal(timeoutMs, classifyOptions),
         });
         ready = true;
       } catch (error) {
@@ -93,24 +66,10 @@ export async function createRemoteClassifier(
           ready = error.statusCode !== 503;
         throw error;
       }
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      const length = Number(response.headers.get('inference-header-content-length') ?? bytes.length);
-      const header = JSON.parse(Buffer.from(bytes.subarray(0, length)).toString('utf8')) as InferResponse;
-      const output = header.outputs.find((o) => o.name === 'probabilities');
-      if (!output) throw new RemoteInferenceError(502, `${modelUrl} returned no probabilities output`);
-      let probabilities: Float32Array;
-      if (output.parameters?.binary_data_size !== undefined) {
-        let offset = length;
-        for (const o of header.outputs) {
-          if (o === output) break;
-          offset += Number(o.parameters?.binary_data_size ?? 0);
-        }
-        probabilities = new Float32Array(
-          bytes.slice(offset, offset + Number(output.parameters.binary_data_size)).buffer,
-        );
-      } else probabilities = Float32Array.from((output.data ?? []) as number[]);
+      const { header, probabilities } = await readProbabilities(response, modelUrl);
       const elapsed = performance.now() - started;
       const timings = header.parameters?.timings ? JSON.parse(String(header.parameters.timings)) : undefined;
+      const { classes } = info;
       return toPrediction(
         probabilities.subarray(0, classes.length),
         { name: info.model, version: Number(header.model_version ?? info.version), classes },
@@ -118,6 +77,77 @@ export async function createRemoteClassifier(
       );
     },
   };
+}
+
+/** Name, version and classes from the server's model metadata; classes passed in the options win. */
+async function readModelInfo(
+  modelUrl: string,
+  model: string,
+  given: readonly string[] | undefined,
+  timeoutMs: number,
+): Promise<ClassifierInfo> {
+  const metadata = (await request(modelUrl, { signal: AbortSignal.timeout(timeoutMs) }).then((r) =>
+    r.json(),
+  )) as ModelMetadata;
+  const classes = given ?? metadata.parameters?.classes;
+  if (!classes?.length)
+    throw new RemoteInferenceError(
+      502,
+      `${modelUrl} lists no classes in its metadata; pass them in the options`,
+    );
+  const version = metadata.parameters?.version ?? Number(metadata.versions?.at(-1) ?? 1);
+  return { model: metadata.name ?? model, version, classes };
+}
+
+/** The photo as one BYTES element in binary form, asking for the probabilities back in binary too. */
+function encodeImageRequest(image: Uint8Array, inputName: string): { body: Buffer; headerLength: number } {
+  const tensor = encodeBytesElements([image]);
+  return encodeInferBody(
+    {
+      inputs: [
+        {
+          name: inputName,
+          shape: [1],
+          datatype: 'BYTES',
+          parameters: { binary_data_size: tensor.length },
+        },
+      ],
+      outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
+    },
+    [tensor],
+  );
+}
+
+/** Aborts at the request's deadline or the client timeout, whichever comes first, or when the caller does. */
+function requestSignal(timeoutMs: number, options: ClassifyOptions): AbortSignal {
+  const remaining = options.deadline ? options.deadline - performance.now() : timeoutMs;
+  const signals = [AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, remaining)))];
+  if (options.signal) signals.push(options.signal);
+  return AbortSignal.any(signals);
+}
+
+/**
+ * The JSON header and the probabilities of an OIP response: from the binary section when the server used
+ * the extension (tensors follow the header in output order), else from the output's JSON data.
+ */
+async function readProbabilities(
+  response: Response,
+  modelUrl: string,
+): Promise<{ header: InferResponse; probabilities: Float32Array }> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const length = Number(response.headers.get('inference-header-content-length') ?? bytes.length);
+  const header = JSON.parse(Buffer.from(bytes.subarray(0, length)).toString('utf8')) as InferResponse;
+  const output = header.outputs.find((o) => o.name === 'probabilities');
+  if (!output) throw new RemoteInferenceError(502, `${modelUrl} returned no probabilities output`);
+  if (output.parameters?.binary_data_size === undefined)
+    return { header, probabilities: Float32Array.from((output.data ?? []) as number[]) };
+  let offset = length;
+  for (const o of header.outputs) {
+    if (o === output) break;
+    offset += Number(o.parameters?.binary_data_size ?? 0);
+  }
+  const size = Number(output.parameters.binary_data_size);
+  return { header, probabilities: new Float32Array(bytes.slice(offset, offset + size).buffer) };
 }
 
 async function request(url: string, init: RequestInit): Promise<Response> {

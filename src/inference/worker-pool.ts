@@ -1,14 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { ServingConfig } from '../recipes/index.js';
-import {
-  decodePixels,
-  ImageError,
-  ImageTooLargeError,
-  readImageHeader,
-  type VisionErrorCode,
-  visionErrorCodes,
-} from '../vision/index.js';
+import { decodePixels, ImageTooLargeError, readImageHeader } from '../vision/index.js';
+import { batchOutcome, decodeSamples } from './batch-outcome.js';
+import { BodyBudget } from './body-budget.js';
 import type {
   AdmissionTicket,
   Classifier,
@@ -21,9 +16,6 @@ import { DynamicBatcher } from './dynamic-batcher.js';
 import {
   ClassifierClosedError,
   DeadlineExceededError,
-  InferenceError,
-  type InferenceErrorCode,
-  inferenceErrorCodes,
   ModelLoadError,
   OverloadedError,
   RequestAbortedError,
@@ -31,58 +23,10 @@ import {
 } from './errors.js';
 import type { ModelSource } from './model-source.js';
 import { OutcomeWindow } from './outcome-window.js';
-import { toPrediction } from './prediction.js';
-import type {
-  BatchInput,
-  BatchResult,
-  FromWorker,
-  ToWorker,
-  WireError,
-  WorkerConfig,
-} from './worker-messages.js';
-
-/** What the pool reports to whoever measures it (the server's Prometheus metrics). */
-export interface PoolObserver {
-  batch?(size: number, inferMs: number): void;
-  workerStarted?(loadMs: number): void;
-  workerExited?(reason: 'released' | 'crashed'): void;
-}
-
-export interface PoolStats {
-  readonly queueDepth: number;
-  /** Requests inside workers right now. */
-  readonly inFlight: number;
-  /** Body bytes held by admitted requests (being read, queued or computed), against `body_budget_bytes`. */
-  readonly bodyBytes: number;
-  readonly instances: number;
-  readonly busy: number;
-  readonly minInstances: number;
-  readonly maxInstances: number;
-}
-
-export interface PoolOptions {
-  readonly observer?: PoolObserver;
-}
-
-interface Pending {
-  readonly input: BatchInput;
-  readonly enqueuedAt: number;
-  readonly deadline: number;
-  /** What its photo decodes to (0 for a tensor or an unreadable header): its price and memory. */
-  readonly pixels: number;
-  readonly resolve: (prediction: Prediction) => void;
-  readonly reject: (error: Error) => void;
-  timer?: NodeJS.Timeout;
-  dispatchedAt?: number;
-  cleanup?: () => void;
-}
-
-interface Slot {
-  readonly worker: Worker;
-  state: 'starting' | 'idle' | 'busy' | 'releasing';
-  batch: { id: number; items: Pending[]; startedAt: number; expectedMs: number; pixels: number } | undefined;
-  idleSince: number;
-}
+import type { PoolObserver, PoolOptions, PoolStats } from './pool-observer.js';
+import { batchLoad, countSlots, type Pending, type Slot, workerConfig } from './pool-state.js';
+import { WakeTimer } from './wake-timer.js';
+import type { BatchInput, BatchResult, FromWorker, ToWorker } from './worker-messages.js';
 
 /**
  * The in-process classifier: worker threads, each with one ONNX Runtime session, fed by a Triton-style
@@ -108,14 +52,12 @@ export class WorkerPool implements Classifier {
   readonly #decodeTarget: number;
   /** Decoded pixels the workers may hold at once: the memory that decodes in flight may take. */
   readonly #decodeBudget: number;
-  /** Bodies admitted requests may hold at once (`body_budget_bytes`). */
-  readonly #bodyBudget: number;
-  #bodyBytes = 0;
+  readonly #bodies: BodyBudget;
   /** Recent answers against recent sheds and deadline drops: whether the replica is serving at all. */
   readonly #outcomes: OutcomeWindow;
   #nextBatchId = 1;
-  #wakeTimer: NodeJS.Timeout | undefined;
-  #wakeAt = Number.POSITIVE_INFINITY;
+  /** Runs the pump again once the batcher has waited `max_queue_delay_ms` for a fuller batch. */
+  readonly #wake = new WakeTimer(() => this.#pump());
   #reaper: NodeJS.Timeout | undefined;
   #closing = false;
   #ready = false;
@@ -137,11 +79,7 @@ export class WorkerPool implements Classifier {
     const { size, cropFraction } = model.preprocess;
     this.#decodeTarget = Math.max(size, Math.round(size / cropFraction));
     this.#decodeBudget = serving.decode_pixel_budget ?? serving.max_pixels;
-    // Never below one largest body, or such a photo could never be admitted.
-    this.#bodyBudget = Math.max(
-      serving.body_budget_bytes ?? 4 * serving.max_body_bytes,
-      serving.max_body_bytes,
-    );
+    this.#bodies = new BodyBudget(serving);
     this.#outcomes = new OutcomeWindow(Math.max(1000, serving.timeout_ms));
   }
 
@@ -175,49 +113,27 @@ export class WorkerPool implements Classifier {
 
   /**
    * Admits a request whose body of (at most) `bytes` is about to be read, or refuses it at once when the
-   * queue is full or the bodies already admitted would pass `body_budget_bytes`. Bytes, not a
-   * count of requests, so slow uploads of small photos cannot hold every place while large bodies are
-   * still bounded in memory.
+   * queue is full or the bodies already admitted would pass `body_budget_bytes` ({@link BodyBudget}).
    */
   admit(bytes: number): AdmissionTicket {
     if (this.#closing) throw new ClassifierClosedError();
-    const held = Math.max(0, Math.min(bytes, this.serving.max_body_bytes));
-    if (this.#batcher.size >= this.serving.max_queue || this.#bodyBytes + held > this.#bodyBudget) {
-      const now = performance.now();
-      this.#outcomes.record(now, 'failed');
-      throw new OverloadedError(this.#batcher.size, this.#retryAfterSeconds(now));
-    }
-    this.#bodyBytes += held;
-    let released = false;
-    return {
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#bodyBytes -= held;
-      },
-    };
+    const ticket = this.#batcher.size < this.serving.max_queue ? this.#bodies.tryHold(bytes) : undefined;
+    if (ticket) return ticket;
+    const now = performance.now();
+    this.#outcomes.record(now, 'failed');
+    throw new OverloadedError(this.#batcher.size, this.#retryAfterSeconds(now));
   }
 
   stats(): PoolStats {
-    let busy = 0;
-    let inFlight = 0;
-    let instances = 0;
-    for (const slot of this.#slots) {
-      if (slot.state !== 'releasing') instances++;
-      if (slot.batch) {
-        busy++;
-        inFlight += slot.batch.items.length;
-      }
-    }
-    const { instances: maxInstances } = this.serving;
+    const { instances, busy, inFlight } = countSlots(this.#slots);
     return {
       queueDepth: this.#batcher.size,
       inFlight,
-      bodyBytes: this.#bodyBytes,
+      bodyBytes: this.#bodies.held,
       instances,
       busy,
       minInstances: this.#minInstances,
-      maxInstances,
+      maxInstances: this.serving.instances,
     };
   }
 
@@ -249,7 +165,7 @@ export class WorkerPool implements Classifier {
         this.#pump();
       });
     }
-    if (this.#wakeTimer) clearTimeout(this.#wakeTimer);
+    this.#wake.cancel();
     await Promise.all([...this.#slots].map((slot) => slot.worker.terminate()));
     this.#slots.clear();
   }
@@ -289,9 +205,14 @@ export class WorkerPool implements Classifier {
 
   /** Seconds until the queue ahead should have cleared, for Retry-After. */
   #retryAfterSeconds(now: number): number {
+    return Math.max(1, Math.ceil(this.#queuedMs(now) / Math.max(1, this.serving.instances) / 1000));
+  }
+
+  /** Expected compute time of everything queued. */
+  #queuedMs(now: number): number {
     let queuedMs = 0;
     for (const pending of this.#batcher.queued) queuedMs += this.#cost.estimate(now, pending.pixels);
-    return Math.max(1, Math.ceil(queuedMs / Math.max(1, this.serving.instances) / 1000));
+    return queuedMs;
   }
 
   /**
@@ -301,16 +222,14 @@ export class WorkerPool implements Classifier {
    */
   #saturated(now: number): boolean {
     const { max_queue: maxQueue, instances: maxInstances, timeout_ms: timeoutMs } = this.serving;
-    if (this.#batcher.size >= maxQueue || this.#bodyBytes >= this.#bodyBudget) return true;
+    if (this.#batcher.size >= maxQueue || this.#bodies.full) return true;
     if (this.#outcomes.failing(now)) return true;
     const running = [...this.#slots].filter((slot) => slot.state !== 'releasing');
     const busy = running.flatMap((slot) => (slot.batch ? [slot.batch] : []));
     if (busy.length < running.length || running.length < maxInstances) return false;
     if (busy.every((batch) => now - batch.startedAt > timeoutMs)) return true;
     const freeIn = Math.min(...busy.map((batch) => Math.max(0, batch.startedAt + batch.expectedMs - now)));
-    let queuedMs = 0;
-    for (const pending of this.#batcher.queued) queuedMs += this.#cost.estimate(now, pending.pixels);
-    return freeIn + queuedMs / running.length > timeoutMs;
+    return freeIn + this.#queuedMs(now) / running.length > timeoutMs;
   }
 
   #expire(pending: Pending): void {
@@ -348,7 +267,7 @@ export class WorkerPool implements Classifier {
       for (const pending of decision.expired)
         this.#settle(pending, new DeadlineExceededError(now - pending.enqueuedAt));
       if (decision.batch.length === 0) {
-        if (decision.waitMs !== undefined) this.#wakeIn(decision.waitMs);
+        if (decision.waitMs !== undefined) this.#wake.wakeIn(decision.waitMs);
         break;
       }
       this.#dispatch(idle, decision.batch, now);
@@ -363,34 +282,13 @@ export class WorkerPool implements Classifier {
     }
   }
 
-  #wakeIn(ms: number): void {
-    const at = performance.now() + ms;
-    if (this.#wakeTimer && at >= this.#wakeAt) return;
-    if (this.#wakeTimer) clearTimeout(this.#wakeTimer);
-    this.#wakeAt = at;
-    this.#wakeTimer = setTimeout(
-      () => {
-        this.#wakeTimer = undefined;
-        this.#wakeAt = Number.POSITIVE_INFINITY;
-        this.#pump();
-      },
-      Math.max(0, ms),
-    );
-  }
-
   #dispatch(slot: Slot, items: Pending[], now: number): void {
     const id = this.#nextBatchId++;
     for (const pending of items) {
       pending.dispatchedAt = now;
       if (pending.timer) clearTimeout(pending.timer);
     }
-    let pixels = 0;
-    let expectedMs = 0;
-    for (const pending of items) {
-      pixels += pending.pixels;
-      // The photos of a batch decode at once, so the batch takes about as long as its dearest photo.
-      expectedMs = Math.max(expectedMs, this.#cost.estimate(now, pending.pixels));
-    }
+    const { pixels, expectedMs } = batchLoad(items, (photoPixels) => this.#cost.estimate(now, photoPixels));
     slot.state = 'busy';
     slot.batch = { id, items, startedAt: now, expectedMs, pixels };
     const message: ToWorker = { type: 'batch', id, inputs: items.map((pending) => pending.input) };
@@ -398,16 +296,9 @@ export class WorkerPool implements Classifier {
   }
 
   #spawn(): Promise<void> {
-    const config: WorkerConfig = {
-      modelPath: this.model.path,
-      preprocess: this.model.preprocess,
-      intraOpThreads: this.serving.intra_op_threads,
-      graphOptimization: this.serving.graph_optimization,
-      maxPixels: this.serving.max_pixels,
-      shrinkOnLoad: this.serving.shrink_on_load,
-      warmupBatchSizes: [...new Set([1, this.serving.max_batch_size])],
-    };
-    const worker = new Worker(new URL('./pool-worker.js', import.meta.url), { workerData: config });
+    const worker = new Worker(new URL('./pool-worker.js', import.meta.url), {
+      workerData: workerConfig(this.model, this.serving),
+    });
     const slot: Slot = { worker, state: 'starting', batch: undefined, idleSince: performance.now() };
     this.#slots.add(slot);
     return new Promise<void>((resolve, reject) => {
@@ -470,36 +361,10 @@ export class WorkerPool implements Classifier {
     slot.state = 'idle';
     const now = performance.now();
     slot.idleSince = now;
-    this.#cost.observe(
-      now,
-      batch.items.flatMap((pending, index) =>
-        pending.pixels > 0 && !result.errors[index]
-          ? [{ pixels: pending.pixels, decodeMs: result.decodeMs[index] ?? 0 }]
-          : [],
-      ),
-      result.inferMs,
-    );
+    this.#cost.observe(now, decodeSamples(batch.items, result), result.inferMs);
     this.#observer.batch?.(batch.items.length, result.inferMs);
-    batch.items.forEach((pending, slotIndex) => {
-      const error = result.errors[slotIndex];
-      const row = result.rows[slotIndex] ?? -1;
-      if (error || row < 0) {
-        this.#settle(pending, fromWire(error ?? null));
-        return;
-      }
-      const { classes, embeddingWidth: width } = result;
-      const timings = {
-        decode_ms: result.decodeMs[slotIndex] ?? 0,
-        queue_ms: (pending.dispatchedAt ?? now) - pending.enqueuedAt,
-        infer_ms: result.inferMs,
-      };
-      try {
-        const probabilities = result.probabilities.subarray(row * classes, (row + 1) * classes);
-        const embedding = result.embedding?.subarray(row * width, (row + 1) * width);
-        this.#settle(pending, toPrediction(probabilities, this.model, timings, embedding));
-      } catch (error) {
-        this.#settle(pending, error instanceof Error ? error : new Error(String(error)));
-      }
+    batch.items.forEach((pending, index) => {
+      this.#settle(pending, batchOutcome(pending, index, result, this.model, now));
     });
     this.#pump();
   }
@@ -515,13 +380,4 @@ export class WorkerPool implements Classifier {
       slot.worker.postMessage({ type: 'release' } satisfies ToWorker);
     }
   }
-}
-
-/** Rebuilds a typed error from its wire form, so the server answers with the right status. */
-function fromWire(error: WireError | null): Error {
-  if (!error) return new Error('bug: worker returned no row and no error');
-  if (error.code in visionErrorCodes) return new ImageError(error.code as VisionErrorCode, error.message);
-  if (error.code in inferenceErrorCodes && error.statusCode < 500)
-    return new InferenceError(error.code as InferenceErrorCode, error.message, { status: error.statusCode });
-  return new InferenceError('GG_ERR_INFERENCE', error.message);
 }

@@ -88,27 +88,31 @@ export async function buildHeadCard(facts: HeadCardFacts): Promise<HeadCard> {
       top2: facts.test.top2,
       ece: facts.test.ece,
     },
-    ...(facts.outOfSource
-      ? {
-          leave_source_out: {
-            head: cheapHead,
-            n: facts.outOfSource.pooled.n,
-            top1: facts.outOfSource.pooled.top1,
-            interval: [...facts.outOfSource.pooled.interval] as [number, number],
-            macro_f1: facts.outOfSource.pooled.macro_f1,
-            folds: facts.outOfSource.folds.map((f) => ({
-              source: f.source,
-              n: f.n,
-              top1: f.top1,
-              interval: [...f.interval],
-              classes_unseen: f.classes_unseen,
-            })),
-          },
-        }
-      : {}),
+    ...(facts.outOfSource ? { leave_source_out: leaveSourceOutFigures(facts.outOfSource) } : {}),
     training_seconds: facts.seconds,
     parameters: countParameters(facts.headModel),
     sha256: createHash('sha256').update(facts.headBytes).digest('hex'),
+  };
+}
+
+/** Pooled figures with each held-out source's own fold, so one source the head cannot reach shows by name. */
+function leaveSourceOutFigures(
+  outOfSource: NonNullable<HeadCardFacts['outOfSource']>,
+): NonNullable<HeadCard['leave_source_out']> {
+  const { pooled, folds } = outOfSource;
+  return {
+    head: cheapHead,
+    n: pooled.n,
+    top1: pooled.top1,
+    interval: [...pooled.interval] as [number, number],
+    macro_f1: pooled.macro_f1,
+    folds: folds.map((f) => ({
+      source: f.source,
+      n: f.n,
+      top1: f.top1,
+      interval: [...f.interval],
+      classes_unseen: f.classes_unseen,
+    })),
   };
 }
 

@@ -158,96 +158,111 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return { db, dialect, close: () => db.destroy() };
 }
 
+/**
+ * The schema's history, one entry per version, applied in name order by Kysely's Migrator. An entry never
+ * changes once released: a new column is a new entry.
+ */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  const serial = dialect === 'postgres' ? 'serial' : 'integer';
-  const real = 'double precision';
   return {
-    '001-photos': {
-      async up(db: Kysely<unknown>) {
-        await db.schema
-          .createTable('photos')
-          .addColumn('id', 'text', (c) => c.primaryKey())
-          .addColumn('created_at', 'text', (c) => c.notNull())
-          .addColumn('caption', 'text')
-          .addColumn('owner_hash', 'text', (c) => c.notNull())
-          .addColumn('image_key', 'text', (c) => c.notNull())
-          .addColumn('thumb_key', 'text', (c) => c.notNull())
-          .addColumn('mime', 'text', (c) => c.notNull())
-          .addColumn('width', 'integer', (c) => c.notNull())
-          .addColumn('height', 'integer', (c) => c.notNull())
-          .addColumn('bytes', 'integer', (c) => c.notNull())
-          .addColumn('category', 'text', (c) => c.notNull())
-          .addColumn('predicted_category', 'text', (c) => c.notNull())
-          .addColumn('confidence', real, (c) => c.notNull())
-          .addColumn('top_json', 'text', (c) => c.notNull())
-          .addColumn('model', 'text', (c) => c.notNull())
-          .addColumn('model_version', 'integer', (c) => c.notNull())
-          .addColumn('latency_ms', real, (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('photos_created').on('photos').columns(['created_at', 'id']).execute();
-        await db.schema
-          .createIndex('photos_category')
-          .on('photos')
-          .columns(['category', 'created_at'])
-          .execute();
-        await db.schema
-          .createTable('corrections')
-          .addColumn('id', serial, (c) =>
-            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-          )
-          .addColumn('photo_id', 'text', (c) => c.notNull().references('photos.id').onDelete('cascade'))
-          .addColumn('created_at', 'text', (c) => c.notNull())
-          .addColumn('predicted_category', 'text', (c) => c.notNull())
-          .addColumn('predicted_confidence', real, (c) => c.notNull())
-          .addColumn('model', 'text', (c) => c.notNull())
-          .addColumn('model_version', 'integer', (c) => c.notNull())
-          .addColumn('category', 'text', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('corrections_photo').on('corrections').column('photo_id').execute();
-        await db.schema
-          .createTable('prediction_log')
-          .addColumn('id', serial, (c) =>
-            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-          )
-          .addColumn('created_at', 'text', (c) => c.notNull())
-          .addColumn('kind', 'text', (c) => c.notNull())
-          .addColumn('photo_id', 'text', (c) => c.notNull())
-          .addColumn('model', 'text', (c) => c.notNull())
-          .addColumn('model_version', 'integer', (c) => c.notNull())
-          .addColumn('category', 'text', (c) => c.notNull())
-          .addColumn('confidence', real, (c) => c.notNull())
-          .addColumn('top_json', 'text', (c) => c.notNull())
-          .addColumn('latency_ms', real, (c) => c.notNull())
-          .execute();
-        await db.schema
-          .createIndex('prediction_log_created')
-          .on('prediction_log')
-          .column('created_at')
-          .execute();
-      },
-    },
-    '002-correction-votes': {
-      async up(db: Kysely<unknown>) {
-        await db.schema.alterTable('corrections').addColumn('voter_hash', 'text').execute();
-        // Rows from before have no voter (null): unique indexes treat nulls as distinct in both databases.
-        await db.schema
-          .createIndex('corrections_vote')
-          .on('corrections')
-          .columns(['photo_id', 'voter_hash'])
-          .unique()
-          .execute();
-      },
-    },
-    '003-pending-blobs': {
-      async up(db: Kysely<unknown>) {
-        await db.schema
-          .createTable('pending_blobs')
-          .addColumn('key', 'text', (c) => c.primaryKey())
-          .addColumn('instance', 'text', (c) => c.notNull())
-          .addColumn('created_at', 'text', (c) => c.notNull())
-          .execute();
-      },
-    },
+    '001-photos': photosMigration(dialect),
+    '002-correction-votes': correctionVotesMigration,
+    '003-pending-blobs': pendingBlobsMigration,
     '004-prediction-log-monitoring': predictionLogMigration(),
   };
 }
+
+/** Photos, their corrections and the first prediction log. */
+function photosMigration(dialect: Dialect): Migration {
+  const serial = dialect === 'postgres' ? 'serial' : 'integer';
+  const real = 'double precision';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('photos')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('caption', 'text')
+        .addColumn('owner_hash', 'text', (c) => c.notNull())
+        .addColumn('image_key', 'text', (c) => c.notNull())
+        .addColumn('thumb_key', 'text', (c) => c.notNull())
+        .addColumn('mime', 'text', (c) => c.notNull())
+        .addColumn('width', 'integer', (c) => c.notNull())
+        .addColumn('height', 'integer', (c) => c.notNull())
+        .addColumn('bytes', 'integer', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('predicted_category', 'text', (c) => c.notNull())
+        .addColumn('confidence', real, (c) => c.notNull())
+        .addColumn('top_json', 'text', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('model_version', 'integer', (c) => c.notNull())
+        .addColumn('latency_ms', real, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('photos_created').on('photos').columns(['created_at', 'id']).execute();
+      await db.schema
+        .createIndex('photos_category')
+        .on('photos')
+        .columns(['category', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('corrections')
+        .addColumn('id', serial, (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('photo_id', 'text', (c) => c.notNull().references('photos.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('predicted_category', 'text', (c) => c.notNull())
+        .addColumn('predicted_confidence', real, (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('model_version', 'integer', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('corrections_photo').on('corrections').column('photo_id').execute();
+      await db.schema
+        .createTable('prediction_log')
+        .addColumn('id', serial, (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('photo_id', 'text', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('model_version', 'integer', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('confidence', real, (c) => c.notNull())
+        .addColumn('top_json', 'text', (c) => c.notNull())
+        .addColumn('latency_ms', real, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('prediction_log_created')
+        .on('prediction_log')
+        .column('created_at')
+        .execute();
+    },
+  };
+}
+
+/** One vote per client and photo. */
+const correctionVotesMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('corrections').addColumn('voter_hash', 'text').execute();
+    // Rows from before have no voter (null): unique indexes treat nulls as distinct in both databases.
+    await db.schema
+      .createIndex('corrections_vote')
+      .on('corrections')
+      .columns(['photo_id', 'voter_hash'])
+      .unique()
+      .execute();
+  },
+};
+
+/** Blobs written but not yet recorded: what start-up recovery removes after a crash. */
+const pendingBlobsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('pending_blobs')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('instance', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};

@@ -11,9 +11,11 @@ const maxFileLines = 400;
 const maxFunctionLines = 80;
 const roots = ['src', 'bench', 'web', 'scripts'];
 
-/** path (or path:function) → why it may exceed the limit for now. */
-const exceptions = {
-};
+/**
+ * path (or path:function) → why it may exceed the limit for now. Empty: every file and function is within the
+ * limits; an entry here is a debt with its reason, to be paid by splitting.
+ */
+const exceptions = {};
 
 function walk(dir, out) {
   let names = [];

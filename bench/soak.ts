@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { prepareServeRepository } from '../src/bench/index.js';
 import { projectPath, readEnvironment } from '../src/core/index.js';
 import { loadRecipe } from '../src/recipes/index.js';
-import { type SoakRow, soakScenarios } from './soak/registry.js';
+import { type SoakRow, soakScenarios, soakTable } from './soak/registry.js';
 import './soak/app-scenarios.js';
 import './soak/server-scenarios.js';
 
@@ -51,18 +51,7 @@ for (const scenario of chosen) {
     process.stderr.write(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
 }
 
-const header = ['scenario', 'requests', 'answers by status', 'recovery', 'peak RSS', 'litter', 'checks'];
-const table = rows.map((row) => [
-  row.scenario,
-  String(row.requests),
-  Object.entries(row.statuses)
-    .map(([status, count]) => `${status}×${count}`)
-    .join(' '),
-  row.recovery_ms === null ? 'never' : `${(row.recovery_ms / 1000).toFixed(2)} s`,
-  row.peak_rss_mb === null ? '-' : `${row.peak_rss_mb}/${row.rss_limit_mb ?? '?'} MiB`,
-  String(row.litter),
-  `${row.checks.filter((c) => c.ok).length}/${row.checks.length}`,
-]);
+const { header, cells: table } = soakTable(rows);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 process.stdout.write(

@@ -198,6 +198,16 @@ function monitoring() {
   )}\n\nFalse alarms per test on clean windows:\n\n${table(['test', ...clean.map((r) => `window ${r.window}`)], perTest)}\n\n![detector validation](results/monitoring/validation.svg)`;
 }
 
+// The long soak's table (npm run soak), through the same function that prints it.
+async function soak() {
+  const result = readJson('results/soak.json');
+  if (!result) return '_No results/soak.json yet: run `npm run soak`._';
+  const { soakTable } = await import(join(root, 'dist', 'bench', 'soak', 'registry.js'));
+  const { header, cells } = soakTable(result.rows);
+  const verdict = result.failed.length ? `failed: ${result.failed.join('; ')}` : 'every check passed';
+  return `From \`npm run soak\`${result.short ? ' -- --short' : ''} (results/soak.json, ${result.rows.length} scenarios in ${Math.round(result.seconds)} s; ${verdict}):\n\n${table(header, cells)}`;
+}
+
 const sections = {
   environment,
   errors,
@@ -205,6 +215,7 @@ const sections = {
   'error-analysis': errorAnalysis,
   accuracy,
   monitoring,
+  soak,
 };
 
 const readmePath = join(root, 'README.md');

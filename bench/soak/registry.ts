@@ -39,6 +39,25 @@ export interface SoakRow {
   readonly checks: readonly SoakCheck[];
 }
 
+/** The soak's table, one row a scenario: printed by `npm run soak` and written into README by `npm run docs`. */
+export function soakTable(rows: readonly SoakRow[]): { header: string[]; cells: string[][] } {
+  const header = ['scenario', 'requests', 'answers by status', 'recovery', 'peak RSS', 'litter', 'checks'];
+  const cells = rows.map((row) => [
+    row.scenario,
+    String(row.requests),
+    Object.entries(row.statuses)
+      .map(([status, count]) => `${status}×${count}`)
+      .join(' '),
+    row.recovery_ms === null ? 'never' : `${(row.recovery_ms / 1000).toFixed(2)} s`,
+    row.peak_rss_mb === null
+      ? '-'
+      : `${row.peak_rss_mb}${row.rss_limit_mb === null ? '' : `/${row.rss_limit_mb}`} MiB`,
+    String(row.litter),
+    `${row.checks.filter((c) => c.ok).length}/${row.checks.length}`,
+  ]);
+  return { header, cells };
+}
+
 export interface SoakScenario {
   readonly name: string;
   readonly description: string;

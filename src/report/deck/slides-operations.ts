@@ -34,7 +34,11 @@ export function reliabilitySlide(source: ResultsSource): Slide {
               count(status('200')),
               count(status('429') + status('503')),
               milliseconds(source.figure(file, `rows.${i}.recovery_ms`, `${row.scenario} recovery ms`)),
-              rss === undefined ? '–' : `${count(rss)} of ${count(limit)} MB`,
+              rss === undefined
+                ? '–'
+                : limit === undefined
+                  ? `${count(rss)} MB`
+                  : `${count(rss)} of ${count(limit)} MB`,
               count(source.figure(file, `rows.${i}.litter`, `${row.scenario} litter`)),
               `${checks.filter((c) => c.ok).length} of ${checks.length} pass`,
             ];

@@ -15,7 +15,7 @@ import {
   loadTestPhotos,
   prepareServeRepository,
   type ServeProcess,
-  startServeProcess,
+  startAfterColdStarts,
 } from '../src/bench/serve-process.js';
 import { projectPath, readEnvironment } from '../src/core/index.js';
 import { loadRecipe } from '../src/recipes/index.js';
@@ -95,13 +95,7 @@ async function measure(
   };
 }
 
-const colds: number[] = [];
-for (let i = 0; i < 3; i++) {
-  const probe = await startServeProcess(recipe, repository, childEnv);
-  colds.push(probe.coldStartMs);
-  await probe.stop();
-}
-const server = await startServeProcess(recipe, repository, childEnv);
+const { server, colds } = await startAfterColdStarts(recipe, repository, childEnv);
 const rows: Row[] = [];
 try {
   await generateLoad({ url: `${server.url}/predict`, items: photos, concurrency: 4, requests: 100 });

@@ -34,6 +34,7 @@ export {
   loadTestPhotos,
   prepareServeRepository,
   type ServeProcess,
+  startAfterColdStarts,
   startServeProcess,
 } from './serve-process.js';
 export { parseSiegeJson, runSiege, type SiegeSummary, siegeAvailable } from './siege.js';

@@ -15,7 +15,7 @@ import {
   loadTestPhotos,
   prepareServeRepository,
   type ServeProcess,
-  startServeProcess,
+  startAfterColdStarts,
 } from './serve-process.js';
 import { runSiege, siegeAvailable } from './siege.js';
 
@@ -122,23 +122,6 @@ async function offlineFigures(options: BenchOptions, photos: readonly BenchPhoto
       `batch 8 ${offline.throughput_batch8.toFixed(0)} img/s, batch 32 ${offline.throughput_batch32.toFixed(0)} img/s`,
   );
   return offline;
-}
-
-/** Times three spawns to ready (two probes stopped at once, then the server the runs use): three samples, not one. */
-async function startAfterColdStarts(
-  recipe: Recipe,
-  repository: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ server: ServeProcess; colds: number[] }> {
-  const colds: number[] = [];
-  for (let i = 0; i < 2; i++) {
-    const probe = await startServeProcess(recipe, repository, env);
-    colds.push(probe.coldStartMs);
-    await probe.stop();
-  }
-  const server = await startServeProcess(recipe, repository, env);
-  colds.push(server.coldStartMs);
-  return { server, colds };
 }
 
 /** The same closed-loop protocol through siege, when asked for and installed; null otherwise. */

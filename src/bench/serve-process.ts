@@ -111,3 +111,20 @@ export async function startServeProcess(
     },
   };
 }
+
+/** Times three spawns to ready (two probes stopped at once, then the server the runs use): three samples, not one. */
+export async function startAfterColdStarts(
+  recipe: Recipe,
+  repository: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ server: ServeProcess; colds: number[] }> {
+  const colds: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const probe = await startServeProcess(recipe, repository, env);
+    colds.push(probe.coldStartMs);
+    await probe.stop();
+  }
+  const server = await startServeProcess(recipe, repository, env);
+  colds.push(server.coldStartMs);
+  return { server, colds };
+}

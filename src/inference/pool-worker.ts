@@ -133,8 +133,19 @@ async function main(): Promise<void> {
     post({ type: 'load-failed', error: toWireError(error) });
     return;
   }
+  let batchRunning = false;
+  let crashRequested = false;
+  const crash = () =>
+    setImmediate(() => {
+      throw new InferenceError('GG_ERR_WORKER_CRASHED', 'worker ended by a crash drill');
+    });
   // Messages are handled one at a time: the pool sends a worker one batch and waits for its answer.
   port!.on('message', (message: ToWorker) => {
+    if (message.type === 'crash') {
+      crashRequested = true;
+      if (!batchRunning) crash();
+      return;
+    }
     if (message.type === 'release') {
       void session.release().finally(() => {
         post({ type: 'released' });
@@ -142,13 +153,18 @@ async function main(): Promise<void> {
       });
       return;
     }
+    batchRunning = true;
     runBatch(session, message.id, message.inputs).then(
       (result) => {
+        batchRunning = false;
+        if (crashRequested) return crash();
         const transfer = [result.probabilities.buffer as ArrayBuffer];
         if (result.embedding) transfer.push(result.embedding.buffer as ArrayBuffer);
         post(result, transfer);
       },
       (error: unknown) => {
+        batchRunning = false;
+        if (crashRequested) return crash();
         // A whole-batch failure (the session itself): every input gets the error.
         const wire = toWireError(error);
         post({

@@ -24,7 +24,13 @@ export type BatchInput =
 export type ToWorker =
   | { readonly type: 'batch'; readonly id: number; readonly inputs: readonly BatchInput[] }
   /** Free the session's memory; the worker answers `released` and then exits. */
-  | { readonly type: 'release' };
+  | { readonly type: 'release' }
+  /**
+   * A crash drill: the worker dies of an uncaught error, with its batch (if any) unanswered, as soon as no
+   * native call is running. Ending a thread from outside while ONNX Runtime or libvips works on it can abort
+   * the whole process (seen once in five soak runs), which is not what the drill is about.
+   */
+  | { readonly type: 'crash' };
 
 /** An error that crossed the thread boundary: enough to rebuild a typed error on the other side. */
 export interface WireError {

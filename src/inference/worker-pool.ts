@@ -146,12 +146,17 @@ export class WorkerPool implements Classifier {
     return this.#submit({ kind: 'tensor', data: tensor }, options);
   }
 
-  /** Ends one worker thread abruptly, as an out-of-memory kill would; for crash-recovery tests and drills. */
+  /**
+   * Ends one worker thread abruptly, its batch unanswered, as a crash would; for crash-recovery tests and drills.
+   * The worker dies of an uncaught error once its native call returns (see the `crash` message).
+   */
   async killWorker(): Promise<boolean> {
     const slot =
       [...this.#slots].find((s) => s.state === 'busy') ?? [...this.#slots].find((s) => s.state === 'idle');
     if (!slot) return false;
-    await slot.worker.terminate();
+    const exited = new Promise((resolve) => slot.worker.once('exit', resolve));
+    slot.worker.postMessage({ type: 'crash' } satisfies ToWorker);
+    await exited;
     return true;
   }
 

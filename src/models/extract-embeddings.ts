@@ -165,12 +165,13 @@ export async function extractWithModel(
   paths: readonly string[],
   options: Omit<ExtractOptions, 'session'> & { readonly threads?: number },
 ): Promise<ExtractResult> {
+  const { threads, ...extract } = options;
   const session = await createOnnxSession(model, {
-    intraOpThreads: options.threads ?? availableParallelism(),
+    intraOpThreads: threads ?? availableParallelism(),
     graphOptimizationLevel: 'all',
   });
   try {
-    return await extractEmbeddings(paths, { ...options, session });
+    return await extractEmbeddings(paths, { ...extract, session });
   } finally {
     await session.release();
   }

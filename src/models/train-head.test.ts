@@ -54,6 +54,21 @@ describe('head training', () => {
     }
   });
 
+  it('should learn as well when batches and the scored set are not multiples of four rows', () => {
+    // The dense kernels work four rows at a time; these sizes exercise their remainders (7-row batches, a
+    // 3-row last batch, 151 rows scored).
+    const train = blobs(297, 1);
+    const test = blobs(151, 2);
+    const head = trainHead(train, { ...params, hidden: 8, batchSize: 7, epochs: 10 });
+    const together = predictHead(head, test.features, test.width);
+    assert.ok(accuracy(test, together) > 0.9);
+    const width = test.width;
+    for (const row of [0, 147, 150]) {
+      const alone = predictHead(head, test.features.subarray(row * width, (row + 1) * width), width);
+      assert.deepEqual(alone, together.subarray(row * 3, row * 3 + 3), `row ${row} scored alone`);
+    }
+  });
+
   it('should give identical weights for one seed and different MLP weights for another', () => {
     const train = blobs(200, 1);
     const a = trainHead(train, { ...params, hidden: 8 });

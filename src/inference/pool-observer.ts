@@ -1,6 +1,8 @@
+import type { InferenceSessionKind } from './worker-messages.js';
+
 /** What the pool reports to whoever measures it (the server's Prometheus metrics). */
 export interface PoolObserver {
-  batch?(size: number, inferMs: number): void;
+  batch?(size: number, inferMs: number, session: InferenceSessionKind): void;
   workerStarted?(loadMs: number): void;
   workerExited?(reason: 'released' | 'crashed'): void;
 }

@@ -45,6 +45,7 @@ export function workerConfig(model: ModelSource, serving: ServingConfig): Worker
     modelPath: model.path,
     preprocess: model.preprocess,
     intraOpThreads: serving.intra_op_threads,
+    loneIntraOpThreads: serving.lone_intra_op_threads,
     graphOptimization: serving.graph_optimization,
     maxPixels: serving.max_pixels,
     shrinkOnLoad: serving.shrink_on_load,

@@ -1,6 +1,7 @@
 /**
- * One inference worker thread: owns one ONNX Runtime session, decodes and preprocesses the photos of a
- * batch straight into the batch tensor (no intermediate copies), runs it, and transfers the outputs back.
+ * One inference worker thread: owns its ONNX Runtime session (and a second, wider one for lone photos when
+ * the recipe asks), decodes and preprocesses the photos of a batch straight into the batch tensor (no
+ * intermediate copies), runs it, and transfers the outputs back.
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -38,11 +39,20 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
+/** The worker's sessions: the recipe's, and optionally one with more threads for lone photos. */
+interface WorkerSessions {
+  readonly shared: OnnxSession;
+  readonly lone: OnnxSession | undefined;
+}
+
 async function runBatch(
-  session: OnnxSession,
+  sessions: WorkerSessions,
   id: number,
   inputs: readonly BatchInput[],
+  lone: boolean,
 ): Promise<BatchResult> {
+  const kind = lone && sessions.lone ? 'lone' : 'shared';
+  const session = (kind === 'lone' && sessions.lone) || sessions.shared;
   const batch = inputTensor(perImage * inputs.length);
   const errors: (WireError | null)[] = inputs.map(() => null);
   const decodeMs: number[] = inputs.map(() => 0);
@@ -111,24 +121,34 @@ async function runBatch(
     errors,
     decodeMs,
     inferMs,
+    session: kind,
   };
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
-  let session: OnnxSession;
+  let sessions: WorkerSessions;
   try {
-    session = await createOnnxSession(config.modelPath, {
-      intraOpThreads: config.intraOpThreads,
-      graphOptimizationLevel: config.graphOptimization,
-    });
-    if (!session.outputNames.includes('probabilities'))
+    const open = (threads: number, stopSpinningAfterRun: boolean) =>
+      createOnnxSession(config.modelPath, {
+        intraOpThreads: threads,
+        graphOptimizationLevel: config.graphOptimization,
+        stopSpinningAfterRun,
+      });
+    const shared = await open(config.intraOpThreads, false);
+    if (!shared.outputNames.includes('probabilities'))
       throw new InferenceError(
         'GG_ERR_MODEL_OUTPUT',
-        `model outputs are ${session.outputNames.join(', ')}; 'probabilities' is required`,
+        `model outputs are ${shared.outputNames.join(', ')}; 'probabilities' is required`,
       );
+    const lone =
+      config.loneIntraOpThreads && config.loneIntraOpThreads > config.intraOpThreads
+        ? await open(config.loneIntraOpThreads, true)
+        : undefined;
+    sessions = { shared, lone };
     for (const size of config.warmupBatchSizes)
-      await session.run(new Float32Array(perImage * size), [size, 3, side, side]);
+      await shared.run(new Float32Array(perImage * size), [size, 3, side, side]);
+    await lone?.run(new Float32Array(perImage), [1, 3, side, side]);
   } catch (error) {
     post({ type: 'load-failed', error: toWireError(error) });
     return;
@@ -147,14 +167,14 @@ async function main(): Promise<void> {
       return;
     }
     if (message.type === 'release') {
-      void session.release().finally(() => {
+      void Promise.all([sessions.shared.release(), sessions.lone?.release()]).finally(() => {
         post({ type: 'released' });
         port!.close();
       });
       return;
     }
     batchRunning = true;
-    runBatch(session, message.id, message.inputs).then(
+    runBatch(sessions, message.id, message.inputs, message.lone).then(
       (result) => {
         batchRunning = false;
         if (crashRequested) return crash();
@@ -178,6 +198,7 @@ async function main(): Promise<void> {
           errors: message.inputs.map(() => wire),
           decodeMs: message.inputs.map(() => 0),
           inferMs: 0,
+          session: 'shared',
         });
       },
     );

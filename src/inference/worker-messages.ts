@@ -9,6 +9,8 @@ export interface WorkerConfig {
   readonly modelPath: string;
   readonly preprocess: PreprocessSpec;
   readonly intraOpThreads: number;
+  /** A second session's threads for lone photos (`serving.lone_intra_op_threads`); absent: none. */
+  readonly loneIntraOpThreads: number | undefined;
   readonly graphOptimization: 'disabled' | 'basic' | 'extended' | 'all';
   readonly maxPixels: number;
   readonly shrinkOnLoad: boolean;
@@ -22,7 +24,13 @@ export type BatchInput =
   | { readonly kind: 'tensor'; readonly data: Float32Array };
 
 export type ToWorker =
-  | { readonly type: 'batch'; readonly id: number; readonly inputs: readonly BatchInput[] }
+  | {
+      readonly type: 'batch';
+      readonly id: number;
+      readonly inputs: readonly BatchInput[];
+      /** Every other worker is idle and nothing waits: the batch may use the lone session's threads. */
+      readonly lone: boolean;
+    }
   /** Free the session's memory; the worker answers `released` and then exits. */
   | { readonly type: 'release' }
   /**
@@ -53,7 +61,11 @@ export interface BatchResult {
   readonly errors: readonly (WireError | null)[];
   readonly decodeMs: readonly number[];
   readonly inferMs: number;
+  /** Which session computed it: the recipe's, or the lone photo's wider one. */
+  readonly session: InferenceSessionKind;
 }
+
+export type InferenceSessionKind = 'shared' | 'lone';
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly loadMs: number }

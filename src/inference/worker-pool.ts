@@ -294,9 +294,12 @@ export class WorkerPool implements Classifier {
       if (pending.timer) clearTimeout(pending.timer);
     }
     const { pixels, expectedMs } = batchLoad(items, (photoPixels) => this.#cost.estimate(now, photoPixels));
+    // Decided before this slot turns busy: alone means no other worker computes and nothing is left queued.
+    const lone =
+      items.length === 1 && this.#batcher.size === 0 && ![...this.#slots].some((other) => other.batch);
     slot.state = 'busy';
     slot.batch = { id, items, startedAt: now, expectedMs, pixels };
-    const message: ToWorker = { type: 'batch', id, inputs: items.map((pending) => pending.input) };
+    const message: ToWorker = { type: 'batch', id, inputs: items.map((pending) => pending.input), lone };
     slot.worker.postMessage(message);
   }
 
@@ -367,7 +370,7 @@ export class WorkerPool implements Classifier {
     const now = performance.now();
     slot.idleSince = now;
     this.#cost.observe(now, decodeSamples(batch.items, result), result.inferMs);
-    this.#observer.batch?.(batch.items.length, result.inferMs);
+    this.#observer.batch?.(batch.items.length, result.inferMs, result.session);
     batch.items.forEach((pending, index) => {
       this.#settle(pending, batchOutcome(pending, index, result, this.model, now));
     });

@@ -7,6 +7,12 @@ export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 export interface SessionOptions {
   readonly intraOpThreads: number;
   readonly graphOptimizationLevel: GraphOptimizationLevel;
+  /**
+   * Stop the intra-op threads spinning when a run ends (ONNX Runtime's session.force_spinning_stop): they
+   * spin between the graph's parallel sections, as they must to gain anything, but not between runs, where
+   * they would take the core from the other workers.
+   */
+  readonly stopSpinningAfterRun?: boolean;
 }
 
 export const defaultSessionOptions: SessionOptions = Object.freeze({
@@ -34,6 +40,7 @@ export async function createOnnxSession(
     interOpNumThreads: 1,
     graphOptimizationLevel: options.graphOptimizationLevel,
     executionMode: 'sequential',
+    ...(options.stopSpinningAfterRun ? { extra: { session: { force_spinning_stop: '1' } } } : {}),
   };
   const session =
     typeof model === 'string'

@@ -62,6 +62,11 @@ export const servingSchema = z.strictObject({
   /** Seconds a worker above `min_instances` may sit idle before it and its session memory are released. */
   idle_release_s: z.number().min(0).default(30),
   intra_op_threads: z.number().int().min(1).max(64).default(1),
+  /**
+   * Threads for a lone photo: a batch of one that starts while every other worker is idle and nothing waits
+   * runs on a second session with this many threads, spinning only while it runs. Absent: one session.
+   */
+  lone_intra_op_threads: z.number().int().min(2).max(64).optional(),
   graph_optimization: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   max_batch_size: z.number().int().min(1).max(256).default(8),
   max_queue_delay_ms: z.number().min(0).max(1000).default(2),

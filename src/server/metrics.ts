@@ -27,7 +27,13 @@ export function createMetrics(stats: () => PoolStats | undefined): ServerMetrics
     'gourmetgram_preprocess_duration_seconds',
     'Decode and preprocess time of one image',
   );
-  const inference = histogram('gourmetgram_inference_duration_seconds', 'ONNX Runtime time of one batch');
+  const inference = new Histogram({
+    name: 'gourmetgram_inference_duration_seconds',
+    help: "ONNX Runtime time of one batch, by session: the recipe's, or the lone photo's wider one",
+    labelNames: ['session'] as const,
+    buckets: secondsBuckets,
+    registers: [registry],
+  });
   const batchSize = new Histogram({
     name: 'gourmetgram_batch_size',
     help: 'Requests per computed batch',
@@ -77,9 +83,9 @@ export function createMetrics(stats: () => PoolStats | undefined): ServerMetrics
     e2e,
     inFlight,
     observer: {
-      batch(size, inferMs) {
+      batch(size, inferMs, session) {
         batchSize.observe(size);
-        inference.observe(inferMs / 1000);
+        inference.observe({ session }, inferMs / 1000);
       },
       workerStarted: (loadMs) => workerLoad.observe(loadMs / 1000),
       workerExited: (reason) => workerExits.inc({ reason }),

@@ -48,6 +48,30 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('should run a lone photo on the wider session and photos that overlap on the shared one', async () => {
+    const sessions: string[] = [];
+    const pool = await WorkerPool.start(
+      model,
+      serving({ instances: 2, min_instances: 2, max_batch_size: 1, lone_intra_op_threads: 2 }),
+      { observer: { batch: (_size, _ms, session) => sessions.push(session) } },
+    );
+    try {
+      const alone = await pool.classify(red);
+      assert.equal(alone.category, 'Bread');
+      assert.deepEqual(sessions, ['lone']);
+      // Three at once: the first starts alone; the second starts while it computes, the third waits.
+      const together = await Promise.all([red, green, blue].map((photo) => pool.classify(photo)));
+      assert.deepEqual(
+        together.map((r) => r.category),
+        ['Bread', 'Dairy product', 'Dessert'],
+      );
+      assert.equal(sessions.length, 4);
+      assert.deepEqual(sessions.slice(1, 3), ['lone', 'shared']);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('should fail only the bad photo of a batch', async () => {
     const pool = await WorkerPool.start(model, serving({ max_batch_size: 4, max_queue_delay_ms: 200 }));
     try {

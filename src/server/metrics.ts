@@ -17,8 +17,8 @@ export interface ServerMetrics {
 
 export function createMetrics(stats: () => PoolStats | undefined): ServerMetrics {
   const { registry, requests, e2e } = createHttpMetrics();
-  const histogram = (name: string, help: string) =>
-    new Histogram({ name, help, buckets: secondsBuckets, registers: [registry] });
+  const histogram = <Label extends string = never>(name: string, help: string, labelNames: Label[] = []) =>
+    new Histogram<Label>({ name, help, labelNames, buckets: secondsBuckets, registers: [registry] });
   const queue = histogram(
     'gourmetgram_queue_duration_seconds',
     'Time a request waited in the batching queue',
@@ -27,13 +27,11 @@ export function createMetrics(stats: () => PoolStats | undefined): ServerMetrics
     'gourmetgram_preprocess_duration_seconds',
     'Decode and preprocess time of one image',
   );
-  const inference = new Histogram({
-    name: 'gourmetgram_inference_duration_seconds',
-    help: "ONNX Runtime time of one batch, by session: the recipe's, or the lone photo's wider one",
-    labelNames: ['session'] as const,
-    buckets: secondsBuckets,
-    registers: [registry],
-  });
+  const inference = histogram(
+    'gourmetgram_inference_duration_seconds',
+    "ONNX Runtime time of one batch, by session: the recipe's, or the lone photo's wider one",
+    ['session'],
+  );
   const batchSize = new Histogram({
     name: 'gourmetgram_batch_size',
     help: 'Requests per computed batch',
@@ -45,22 +43,7 @@ export function createMetrics(stats: () => PoolStats | undefined): ServerMetrics
     help: 'Classification requests being handled',
     registers: [registry],
   });
-  new Gauge({
-    name: 'gourmetgram_queue_depth',
-    help: 'Requests waiting for a batch',
-    registers: [registry],
-    collect() {
-      this.set(stats()?.queueDepth ?? 0);
-    },
-  });
-  new Gauge({
-    name: 'gourmetgram_workers',
-    help: 'Inference worker threads running',
-    registers: [registry],
-    collect() {
-      this.set(stats()?.instances ?? 0);
-    },
-  });
+  registerPoolGauges(registry, stats);
   const modelLoad = new Gauge({
     name: 'gourmetgram_model_load_seconds',
     help: 'Time the serving model version took to load and warm up',
@@ -99,4 +82,24 @@ export function createMetrics(stats: () => PoolStats | undefined): ServerMetrics
       modelLoad.set({ version: String(version) }, seconds);
     },
   };
+}
+
+/** Gauges read from the pool when scraped. */
+function registerPoolGauges(registry: Registry, stats: () => PoolStats | undefined): void {
+  new Gauge({
+    name: 'gourmetgram_queue_depth',
+    help: 'Requests waiting for a batch',
+    registers: [registry],
+    collect() {
+      this.set(stats()?.queueDepth ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'gourmetgram_workers',
+    help: 'Inference worker threads running',
+    registers: [registry],
+    collect() {
+      this.set(stats()?.instances ?? 0);
+    },
+  });
 }

@@ -1,8 +1,8 @@
 /**
  * `npm run bench:floor [-- --recipe latency --photos 100 --rounds 5]`: what each stage of serving a photo
  * costs alone on this machine (header, decode, the served sharp pipeline, normalisation, the model at batch 1
- * and 8 on one and two threads, its backbone and head apart, an empty HTTP round trip), and the floor they
- * imply: CPU per photo, photos/s on every core, a lone photo's latency. Writes results/floor.json, which
+ * and 8 on one and two threads, its backbone and head apart, an empty HTTP round trip, and the served path
+ * back to back as a worker runs it), and the floor they imply: CPU per photo, photos/s on every core, a lone photo's latency. Writes results/floor.json, which
  * `gourmetgram bench` and `bench:serve` print their figures against.
  */
 

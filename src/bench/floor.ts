@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { projectPath } from '../core/index.js';
 import {
@@ -20,23 +19,12 @@ import {
 import type { Recipe } from '../recipes/index.js';
 import { imageToPixels, inspectImage, writeNormalisedChw } from '../vision/index.js';
 import { BenchError } from './errors.js';
+import { measureServedPath } from './floor-served-path.js';
+import { type FloorStage, perCall, perPhoto, summariseRounds } from './floor-timing.js';
 import { generateLoad, type LoadItem } from './load-generator.js';
 import { startResourceSampler } from './resource-sampler.js';
 
-/** One stage measured alone: median over rounds of the mean ms per photo (or per call). */
-export interface FloorStage {
-  readonly stage: string;
-  readonly ms: number;
-  /** The best round: what the stage costs when the shared machine leaves it alone. */
-  readonly min_ms: number;
-  /** Spread over the rounds: (max − min) / median, a noise figure. */
-  readonly spread: number;
-  /**
-   * Median CPU time (this process, every thread) per photo or call: unlike `ms` it does not grow while other
-   * programs hold the cores, so it is the figure to compare across runs on a shared machine.
-   */
-  readonly cpu_ms?: number;
-}
+export type { FloorStage } from './floor-timing.js';
 
 /** results/floor.json: what each stage costs alone, and the floor it implies for a recipe's model. */
 export interface FloorResult {
@@ -109,6 +97,7 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
       ),
     );
     for (const stage of await measureModels(packaged, crops, rounds, options.store)) add(stage);
+    for (const stage of await measureServedPath(packaged, bytes, rounds)) add(stage);
   } finally {
     sharp.concurrency(previousConcurrency);
   }
@@ -242,63 +231,6 @@ async function measureHeads(
   }
   await Promise.all(headSessions.map((s) => s.release()));
   return stages;
-}
-
-/** Median over rounds of the mean time per item, each round over every item once. */
-async function perPhoto<T>(
-  stage: string,
-  rounds: number,
-  items: readonly T[],
-  work: (item: T) => Promise<unknown>,
-): Promise<FloorStage> {
-  for (const item of items.slice(0, 4)) await work(item);
-  const means: number[] = [];
-  const cpuMeans: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const started = performance.now();
-    const cpuStarted = cpuMs();
-    for (const item of items) await work(item);
-    means.push((performance.now() - started) / items.length);
-    cpuMeans.push((cpuMs() - cpuStarted) / items.length);
-  }
-  return summariseRounds(stage, means, cpuMeans);
-}
-
-async function perCall(
-  stage: string,
-  rounds: number,
-  callsPerRound: number,
-  work: () => Promise<unknown>,
-): Promise<FloorStage> {
-  const means: number[] = [];
-  const cpuMeans: number[] = [];
-  const calls = Math.max(1, Math.round(callsPerRound));
-  for (let r = 0; r < rounds; r++) {
-    const started = performance.now();
-    const cpuStarted = cpuMs();
-    for (let i = 0; i < calls; i++) await work();
-    means.push((performance.now() - started) / calls);
-    cpuMeans.push((cpuMs() - cpuStarted) / calls);
-  }
-  return summariseRounds(stage, means, cpuMeans);
-}
-
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-function summariseRounds(stage: string, means: number[], cpuMeans?: number[]): FloorStage {
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-  const sorted = [...means].sort((a, b) => a - b);
-  const ms = median(means);
-  return {
-    stage,
-    ms,
-    min_ms: sorted[0]!,
-    spread: (sorted.at(-1)! - sorted[0]!) / ms,
-    ...(cpuMeans ? { cpu_ms: median(cpuMeans) } : {}),
-  };
 }
 
 // An empty service in its own process: Fastify reads the photo's bytes and answers a small JSON, as the

@@ -4,9 +4,9 @@ import { type FloorStage, perPhoto } from './floor-timing.js';
 
 /**
  * The served path for each photo back to back in one thread, as a worker runs it: the served sharp pipeline,
- * normalisation, the packaged model at batch 1. Its total exceeds the stages measured alone by what they cost
- * each other (the decode evicts the weights from the caches); on one thread, and on two for the model as a
- * lone photo's session runs it (spinning only while it runs).
+ * normalisation, the packaged model at batch 1. Its total exceeds the stages measured alone (11.3 against
+ * 10.1 ms, results/floor.json) by what they cost each other through the shared caches; on one thread, and on
+ * two for the model as a lone photo's session runs it (spinning only while it runs).
  */
 export async function measureServedPath(
   packaged: PackagedModel,

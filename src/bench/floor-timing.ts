@@ -1,6 +1,5 @@
+// How bench:floor times a stage: rounds of work, the median round, its CPU time and its spread.
 import { performance } from 'node:perf_hooks';
-
-/** How bench:floor times a stage: rounds of work, the median round, its CPU time and its spread. */
 
 /** One stage measured alone: median over rounds of the mean ms per photo (or per call). */
 export interface FloorStage {

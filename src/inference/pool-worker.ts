@@ -51,8 +51,8 @@ async function runBatch(
   inputs: readonly BatchInput[],
   lone: boolean,
 ): Promise<BatchResult> {
-  const kind = lone && sessions.lone ? 'lone' : 'shared';
-  const session = (kind === 'lone' && sessions.lone) || sessions.shared;
+  const loneSession = lone ? sessions.lone : undefined;
+  const session = loneSession ?? sessions.shared;
   const batch = inputTensor(perImage * inputs.length);
   const errors: (WireError | null)[] = inputs.map(() => null);
   const decodeMs: number[] = inputs.map(() => 0);
@@ -121,7 +121,7 @@ async function runBatch(
     errors,
     decodeMs,
     inferMs,
-    session: kind,
+    session: loneSession ? 'lone' : 'shared',
   };
 }
 
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
           errors: message.inputs.map(() => wire),
           decodeMs: message.inputs.map(() => 0),
           inferMs: 0,
-          session: 'shared',
+          session: message.lone && sessions.lone ? 'lone' : 'shared',
         });
       },
     );

@@ -64,7 +64,8 @@ export const servingSchema = z.strictObject({
   intra_op_threads: z.number().int().min(1).max(64).default(1),
   /**
    * Threads for a lone photo: a batch of one that starts while every other worker is idle and nothing waits
-   * runs on a second session with this many threads, spinning only while it runs. Absent: one session.
+   * runs on a second session with this many threads, spinning only while it runs. Absent, or not above
+   * `intra_op_threads`: one session.
    */
   lone_intra_op_threads: z.number().int().min(2).max(64).optional(),
   graph_optimization: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),

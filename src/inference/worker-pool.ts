@@ -275,7 +275,7 @@ export class WorkerPool implements Classifier {
         if (decision.waitMs !== undefined) this.#wake.wakeIn(decision.waitMs);
         break;
       }
-      this.#dispatch(idle, decision.batch, now);
+      this.#dispatch(idle, decision.batch, now, !computing);
     }
     const starting = [...this.#slots].some((slot) => slot.state === 'starting');
     const { instances } = this.stats();
@@ -287,16 +287,16 @@ export class WorkerPool implements Classifier {
     }
   }
 
-  #dispatch(slot: Slot, items: Pending[], now: number): void {
+  /** `noneComputing`: no worker had a batch when this one was taken (read by #pump already). */
+  #dispatch(slot: Slot, items: Pending[], now: number, noneComputing: boolean): void {
     const id = this.#nextBatchId++;
     for (const pending of items) {
       pending.dispatchedAt = now;
       if (pending.timer) clearTimeout(pending.timer);
     }
     const { pixels, expectedMs } = batchLoad(items, (photoPixels) => this.#cost.estimate(now, photoPixels));
-    // Decided before this slot turns busy: alone means no other worker computes and nothing is left queued.
-    const lone =
-      items.length === 1 && this.#batcher.size === 0 && ![...this.#slots].some((other) => other.batch);
+    // Alone: no other worker computes and nothing is left queued.
+    const lone = items.length === 1 && this.#batcher.size === 0 && noneComputing;
     slot.state = 'busy';
     slot.batch = { id, items, startedAt: now, expectedMs, pixels };
     const message: ToWorker = { type: 'batch', id, inputs: items.map((pending) => pending.input), lone };

@@ -52,27 +52,18 @@ export function floorSlide(source: ResultsSource): Slide {
   const stages = has ? source.raw(file, 'stages') : undefined;
   const floorRps = has ? source.figure(file, 'photos_per_second', 'floor photos/s') : undefined;
   const cpuMs = has ? source.figure(file, 'cpu_ms_per_photo', 'floor CPU ms per photo') : undefined;
-  // The stages alone; the served path back to back is their sum as a worker pays it, a bullet rather than a bar.
-  const bars = Array.isArray(stages)
-    ? stages.flatMap((s: { stage: string }, i: number) =>
-        s.stage.startsWith('served path')
-          ? []
-          : [
-              {
-                label: s.stage,
-                value: source.figure(file, `stages.${i}.ms`, `floor stage ${s.stage} ms`) ?? 0,
-                color: '#56B4E9',
-              },
-            ],
-      )
+  const measured = Array.isArray(stages)
+    ? stages.map((s: { stage: string }, i: number) => ({
+        label: s.stage,
+        ms: source.figure(file, `stages.${i}.ms`, `floor stage ${s.stage} ms`),
+      }))
     : [];
-  const servedPath = Array.isArray(stages)
-    ? stages.flatMap((s: { stage: string }, i: number) =>
-        s.stage.startsWith('served path')
-          ? [source.figure(file, `stages.${i}.ms`, `floor stage ${s.stage} ms`)]
-          : [],
-      )
-    : [];
+  // The stages alone are bars; the served path back to back is their sum as a worker pays it, a bullet.
+  const isServedPath = (m: { label: string }) => m.label.startsWith('served path');
+  const bars = measured
+    .filter((m) => !isServedPath(m))
+    .map((m) => ({ label: m.label, value: m.ms ?? 0, color: '#56B4E9' }));
+  const servedPath = measured.filter(isServedPath).map((m) => m.ms);
   const [, , lat] = allRecipeFigures(source);
   const share = floorRps && lat.sustainableRps ? lat.sustainableRps / floorRps : undefined;
   const peers = 'results/peers.json';

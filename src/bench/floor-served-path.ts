@@ -1,5 +1,5 @@
 import { createOnnxSession, type PackagedModel } from '../models/index.js';
-import { imageToPixels, tensorLength, writeNormalisedChw } from '../vision/index.js';
+import { type DecodeOptions, imageToPixels, tensorLength, writeNormalisedChw } from '../vision/index.js';
 import { type FloorStage, perPhoto } from './floor-timing.js';
 
 /**
@@ -12,6 +12,7 @@ export async function measureServedPath(
   packaged: PackagedModel,
   bytes: readonly Uint8Array[],
   rounds: number,
+  decode: DecodeOptions,
 ): Promise<FloorStage[]> {
   const spec = packaged.preprocess;
   const dims = [1, 3, spec.size, spec.size];
@@ -27,7 +28,7 @@ export async function measureServedPath(
       const label = threads === 1 ? '1 thread' : `${threads} threads (lone session)`;
       stages.push(
         await perPhoto(`served path back to back, model on ${label}`, rounds, bytes, async (photo) => {
-          const { pixels } = await imageToPixels(photo, spec);
+          const { pixels } = await imageToPixels(photo, spec, decode);
           writeNormalisedChw(pixels, spec, tensor, 0);
           await session.run(tensor, dims);
         }),

@@ -17,7 +17,14 @@ import {
   withIntegerMemorySearch,
 } from '../models/index.js';
 import type { Recipe } from '../recipes/index.js';
-import { imageToPixels, inspectImage, writeNormalisedChw } from '../vision/index.js';
+import {
+  type DecodeOptions,
+  decodeJpegDirect,
+  imageToPixels,
+  inspectImage,
+  libjpegAvailable,
+  writeNormalisedChw,
+} from '../vision/index.js';
 import { BenchError } from './errors.js';
 import { measureServedPath } from './floor-served-path.js';
 import { type FloorStage, perCall, perPhoto, summariseRounds } from './floor-timing.js';
@@ -25,6 +32,8 @@ import { generateLoad, type LoadItem } from './load-generator.js';
 import { startResourceSampler } from './resource-sampler.js';
 
 export type { FloorStage } from './floor-timing.js';
+
+const servedPipeline = 'decode + resize + crop (served pipeline)';
 
 /** results/floor.json: what each stage costs alone, and the floor it implies for a recipe's model. */
 export interface FloorResult {
@@ -60,8 +69,8 @@ export interface FloorOptions {
 
 /**
  * Measures each stage of serving one photo alone, in this process, one libvips thread and the recipe's
- * model: the header (sharp's and ours), the full decode, the served sharp pipeline (decode with shrink-on-load, resize, crop),
- * normalisation to float CHW, the packaged model and its backbone and head apart at batch 1 and 8 on one and
+ * model: the header (sharp's and ours), the full decode (libvips, libjpeg-turbo), the crop with either decoder
+ * and as served (decode, shrink-on-load, resize, crop), normalisation to float CHW, the packaged model and its backbone and head apart at batch 1 and 8 on one and
  * two threads, and an empty HTTP round trip to a Fastify process that reads the body and answers JSON.
  */
 export async function measureFloor(options: FloorOptions): Promise<FloorResult> {
@@ -69,6 +78,11 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
   const bytes = photos.map((p) => p.body);
   const packaged = await preparePackagedModel(recipe.model, options.store);
   const spec = packaged.preprocess;
+  // As the recipe's workers decode: libjpeg-turbo where native/ is built and the recipe asks for it.
+  const served: DecodeOptions = {
+    shrinkOnLoad: recipe.serving.shrink_on_load,
+    jpegDecoder: libjpegAvailable ? recipe.serving.jpeg_decoder : 'libvips',
+  };
   const stages: FloorStage[] = [];
   const add = (stage: FloorStage) => {
     stages.push(stage);
@@ -84,12 +98,18 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
         sharp(b).rotate().removeAlpha().raw().toBuffer(),
       ),
     );
+    if (libjpegAvailable)
+      add(
+        await perPhoto('decode, full size (libjpeg-turbo alone)', rounds, bytes, (b) => decodeJpegDirect(b)),
+      );
+    // Side by side: the crop with libvips decoding, and with libjpeg-turbo decoding before libvips resizes.
     add(
-      await perPhoto('decode + resize + crop (served pipeline)', rounds, bytes, (b) =>
-        imageToPixels(b, spec),
+      await perPhoto('decode + resize + crop (libvips decode)', rounds, bytes, (b) =>
+        imageToPixels(b, spec, { ...served, jpegDecoder: 'libvips' }),
       ),
     );
-    const crops = await Promise.all(bytes.slice(0, 32).map((b) => imageToPixels(b, spec)));
+    add(await perPhoto(servedPipeline, rounds, bytes, (b) => imageToPixels(b, spec, served)));
+    const crops = await Promise.all(bytes.slice(0, 32).map((b) => imageToPixels(b, spec, served)));
     const out = new Float32Array(3 * spec.size * spec.size);
     add(
       await perPhoto('normalise to float CHW (JS)', rounds, crops, async (c) =>
@@ -97,7 +117,7 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
       ),
     );
     for (const stage of await measureModels(packaged, crops, rounds, options.store)) add(stage);
-    for (const stage of await measureServedPath(packaged, bytes, rounds)) add(stage);
+    for (const stage of await measureServedPath(packaged, bytes, rounds, served)) add(stage);
   } finally {
     sharp.concurrency(previousConcurrency);
   }
@@ -111,12 +131,10 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
     return found.ms;
   };
   const cpu = (name: string) => stages.find((s) => s.stage === name)?.cpu_ms ?? ms(name);
-  const pipeline = ms('decode + resize + crop (served pipeline)');
+  const pipeline = ms(servedPipeline);
   const cpuPerPhoto = pipeline + ms('model, batch 8, 1 thread (per photo)') + ms(http.serverCpu.stage);
   const cpuTime =
-    cpu('decode + resize + crop (served pipeline)') +
-    cpu('model, batch 8, 1 thread (per photo)') +
-    ms(http.serverCpu.stage);
+    cpu(servedPipeline) + cpu('model, batch 8, 1 thread (per photo)') + ms(http.serverCpu.stage);
   const cores = cpus().length;
   return {
     schema: 'gourmetgram.bench.floor/1',

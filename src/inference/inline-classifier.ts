@@ -69,6 +69,7 @@ export class InlineClassifier implements Classifier {
       const { tensor } = await imageToTensor(bytes, this.model.preprocess, {
         limits: decodeLimits(this.#serving.max_pixels),
         shrinkOnLoad: this.#serving.shrink_on_load,
+        jpegDecoder: this.#serving.jpeg_decoder,
       });
       const decoded = performance.now();
       const outputs = await this.#session.run(tensor, [1, 3, size, size]);

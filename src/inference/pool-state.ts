@@ -49,6 +49,7 @@ export function workerConfig(model: ModelSource, serving: ServingConfig): Worker
     graphOptimization: serving.graph_optimization,
     maxPixels: serving.max_pixels,
     shrinkOnLoad: serving.shrink_on_load,
+    jpegDecoder: serving.jpeg_decoder,
     warmupBatchSizes: [...new Set([1, serving.max_batch_size])],
   };
 }

@@ -56,7 +56,7 @@ async function runBatch(
   const batch = inputTensor(perImage * inputs.length);
   const errors: (WireError | null)[] = inputs.map(() => null);
   const decodeMs: number[] = inputs.map(() => 0);
-  // Decode every photo of the batch at once: sharp runs them on libvips' own threads.
+  // Decode every photo of the batch at once, on libuv's pool (libjpeg-turbo) and libvips' own threads.
   await Promise.all(
     inputs.map(async (input, slot) => {
       const started = performance.now();
@@ -73,6 +73,7 @@ async function runBatch(
             offset: slot * perImage,
             limits: decodeLimits(config.maxPixels),
             shrinkOnLoad: config.shrinkOnLoad,
+            jpegDecoder: config.jpegDecoder,
           });
         }
       } catch (error) {

@@ -14,6 +14,7 @@ export interface WorkerConfig {
   readonly graphOptimization: 'disabled' | 'basic' | 'extended' | 'all';
   readonly maxPixels: number;
   readonly shrinkOnLoad: boolean;
+  readonly jpegDecoder: 'libjpeg' | 'libvips';
   /** Batch sizes to run once before reporting ready, so the first real request pays no allocation. */
   readonly warmupBatchSizes: readonly number[];
 }

@@ -18,6 +18,7 @@ export {
 } from './errors.js';
 export { type ImageFormat, imageMimeTypes, requireImageFormat, sniffImageFormat } from './image-format.js';
 export { decodePixels, type ImageHeader, jpegDataMissing, readImageHeader } from './image-header.js';
+export { type DecodedJpeg, decodeJpegDirect, libjpegAvailable } from './jpeg-decoder.js';
 export {
   type DecodeLimits,
   type DecodeOptions,

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "gourmetgram_jpeg",
+      "sources": ["jpeg-decode.c"],
+      "libraries": ["-ljpeg"],
+      "cflags": ["-O2"]
+    }
+  ]
+}

@@ -60,8 +60,11 @@ export function floorSlide(source: ResultsSource): Slide {
     : [];
   // The stages alone are bars; the served path back to back is their sum as a worker pays it, a bullet.
   const isServedPath = (m: { label: string }) => m.label.startsWith('served path');
+  // Paths no longer served (sharp's header, the float memory) stay in floor.json, off the slide.
+  const retired = (m: { label: string }) =>
+    m.label.startsWith('header (sharp') || m.label.startsWith('head alone (committed');
   const bars = measured
-    .filter((m) => !isServedPath(m))
+    .filter((m) => !isServedPath(m) && !retired(m))
     .map((m) => ({ label: m.label, value: m.ms ?? 0, color: '#56B4E9' }));
   const servedPath = measured.filter(isServedPath).map((m) => m.ms);
   const [, , lat] = allRecipeFigures(source);

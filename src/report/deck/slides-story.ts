@@ -27,15 +27,29 @@ export function titleSlide(source: ResultsSource): Slide {
   const headline = choice
     ? `${recipeLabel[choice.name]} classifies ${percent(choice.top1)} of test photos correctly (predecessor ${percent(pred.top1)}), serves ${ratio(speedup)} the photos per replica, and a day of load costs ${dollars(costChoice)} instead of ${dollars(costNow)}. We recommend ${recipeLabel[choice.name]}.`
     : 'No evaluation results yet: run the commands on the last slide.';
+  const costRatio = costChoice !== undefined && costNow ? costChoice / costNow : undefined;
+  const verdict = [
+    choice && choice.top1 !== undefined && pred.top1 !== undefined && choice.top1 > pred.top1
+      ? 'more accurate'
+      : undefined,
+    speedup !== undefined && speedup > 1 ? 'faster' : undefined,
+    costRatio === undefined ? undefined : costVerdict(costRatio),
+  ].filter((word): word is string => word !== undefined);
   return {
-    title: 'GourmetGram food classifier: more accurate, faster, cheaper',
+    title: `GourmetGram food classifier${verdict.length ? `: ${verdict.join(', ')}` : ''}`,
     headline,
     body: `<div class="kpis" style="margin-top:40px">${kpi(`${percent(pred.top1)} → ${percent(choice?.top1)}`, 'test top-1 accuracy, predecessor → recommended')}${kpi(`${perSecond(pred.sustainableRps)} → ${perSecond(lat.sustainableRps)}`, 'photos per second one replica sustains (predecessor → latency-first)')}${kpi(`${dollars(costNow)} → ${dollars(costChoice)}`, 'cost of a day of load (predecessor fixed for peak → recommended, autoscaled)')}</div>${paragraph('Every figure in this deck is read from the results files of the repository by `gourmetgram report`; the appendix lists the command behind each one.', 'small')}`,
     notes: [
-      'One sentence for the room: the new system is more accurate, serves several times more photos per machine and costs a fraction per day, because it scales with traffic instead of paying for the peak all day.',
+      `One sentence for the room: the new system is more accurate, serves ${ratio(speedup)} the photos per machine, and a day of load costs ${costRatio === undefined ? '–' : `${percent(costRatio, 0)} of`} what the predecessor, provisioned for the peak all day, costs.`,
       `The recommendation follows a stated rule: among our recipes within 2 points of the best accuracy, the one with the lowest autoscaled cost per million photos (${dollars(choice ? costPerMillion(choice, 'hpa') : undefined)} per million for the recommended one).`,
     ],
   };
+}
+
+/** Cost in the title as measured: cheaper only below 90 % of the predecessor's, costlier above 110 %. */
+function costVerdict(costRatio: number): string {
+  if (costRatio < 0.9) return 'cheaper';
+  return costRatio > 1.1 ? 'costlier' : 'at the same daily cost';
 }
 
 /** 2. The problem and how we measured it. */

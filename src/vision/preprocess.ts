@@ -111,7 +111,7 @@ export interface DecodeOptions {
   readonly shrinkOnLoad?: boolean;
   /**
    * Who decodes a JPEG centre crop: libjpeg-turbo directly (the default where native/ is built; the same
-   * pixels, ~1.3 ms less per 512-px photo) or libvips through sharp.
+   * pixels, ~1 ms less per 512-px photo) or libvips through sharp.
    */
   readonly jpegDecoder?: 'libjpeg' | 'libvips';
 }
@@ -173,7 +173,7 @@ export async function imageToPixels(
 
 /**
  * The centre crop of a JPEG decoded by libjpeg-turbo, then resized and cropped by libvips as sharp's own pipeline
- * does: byte for byte the same crop (test/vision/jpeg-decoder.test.ts), without libvips' decode. `undefined` when
+ * does: byte for byte the same crop (src/vision/jpeg-decoder.test.ts), without libvips' decode. `undefined` when
  * the photo needs sharp's decoder.
  */
 async function centreCropFromLibjpeg(
@@ -186,7 +186,8 @@ async function centreCropFromLibjpeg(
   // large photos keep sharp's path.
   if (jpegShrinkOnLoad(width, height, plan.resizedWidth, plan.resizedHeight) > 1) return undefined;
   const decoded = await decodeJpegDirect(bytes);
-  if (!decoded) return undefined;
+  // A file whose frames disagree with the header we read is sharp's to judge.
+  if (!decoded || decoded.width !== width || decoded.height !== height) return undefined;
   try {
     return await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
       .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill' })

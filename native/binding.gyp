@@ -2,9 +2,9 @@
   "targets": [
     {
       "target_name": "gourmetgram_jpeg",
-      "sources": ["jpeg-decode.c"],
-      "libraries": ["-ljpeg"],
-      "cflags": ["-O2"]
+      "sources": ["jpeg-decode.c", "centre-crop.c"],
+      "libraries": ["-ljpeg", "-lm"],
+      "cflags": ["-O3"]
     }
   ]
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { foodPhoto, generatedPhoto } from '../../test/app/fixtures.js';
-import { CorruptImageError, imageToPixels, type PreprocessSpec } from './index.js';
+import { CorruptImageError, centreCropPlan, imageToPixels, type PreprocessSpec } from './index.js';
 import { decodeJpegDirect, libjpegAvailable } from './jpeg-decoder.js';
 
 const spec: PreprocessSpec = {
@@ -30,10 +30,25 @@ describe('JPEG decoding through libjpeg-turbo (native/)', () => {
   it('should give the same centre crop, byte for byte, as the libvips pipeline on real photos', async () => {
     for (let index = 0; index < 22; index++) {
       const bytes = await foodPhoto(index);
-      assert.ok(await decodeJpegDirect(bytes), `photo ${index} went back to sharp`);
+      const { width, height } = await sharp(bytes).metadata();
+      const decoded = await decodeJpegDirect(bytes, centreCropPlan(width, height, spec));
+      assert.ok(decoded?.cropped, `photo ${index} was not cropped in the addon`);
       const crops = await bothCrops(bytes);
       assert.ok(crops.direct.equals(crops.libvips), `photo ${index}: crops differ`);
+      assert.ok(crops.direct.equals(Buffer.from(decoded.data)), `photo ${index}: the addon's crop differs`);
     }
+  });
+
+  it('should leave an enlarging resize to libvips, with the same crop', async () => {
+    const small = await sharp(await foodPhoto(5))
+      .resize(200, 150)
+      .jpeg()
+      .toBuffer();
+    const decoded = await decodeJpegDirect(small, centreCropPlan(200, 150, spec));
+    assert.equal(decoded?.cropped, false);
+    assert.equal(decoded?.width, 200);
+    const crops = await bothCrops(small);
+    assert.ok(crops.direct.equals(crops.libvips));
   });
 
   it('should leave to sharp what it would decode differently, with the same crop either way', async () => {
@@ -75,10 +90,12 @@ describe('JPEG decoding through libjpeg-turbo (native/)', () => {
   it('should answer a non-JPEG with undefined and a wrong argument with a TypeError', async () => {
     assert.equal(await decodeJpegDirect(new Uint8Array([1, 2, 3, 4])), undefined);
     assert.equal(await decodeJpegDirect(new Uint8Array(0)), undefined);
-    // The addon itself checks its argument; decodeJpegDirect's type admits only bytes.
+    // The addon itself checks its arguments; decodeJpegDirect's types admit only bytes and whole numbers.
     await assert.rejects(
       async () => decodeJpegDirect(new Float32Array(4) as unknown as Uint8Array),
       TypeError,
     );
+    const crop = { resizedWidth: 341, resizedHeight: 256, left: 58, top: 16, size: -1 };
+    await assert.rejects(async () => decodeJpegDirect(await foodPhoto(0), crop), TypeError);
   });
 });

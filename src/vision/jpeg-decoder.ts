@@ -1,15 +1,25 @@
 import { createRequire } from 'node:module';
 import { projectPath } from '../core/index.js';
 
-/** Interleaved RGB, `width` × `height` × 3 bytes. */
+/** Interleaved RGB, `width` × `height` × 3 bytes: the whole photo, or the crop asked for when `cropped`. */
 export interface DecodedJpeg {
   readonly data: Uint8Array;
   readonly width: number;
   readonly height: number;
+  readonly cropped: boolean;
+}
+
+/** Where the crop lies once the photo is resized to `resizedWidth` × `resizedHeight` (centreCropPlan's). */
+export interface JpegCrop {
+  readonly resizedWidth: number;
+  readonly resizedHeight: number;
+  readonly left: number;
+  readonly top: number;
+  readonly size: number;
 }
 
 interface JpegAddon {
-  decodeJpeg(bytes: Uint8Array): Promise<DecodedJpeg | null>;
+  decodeJpeg(bytes: Uint8Array, crop?: readonly number[]): Promise<DecodedJpeg | null>;
 }
 
 /** Built by `npm run build:native` (native/binding.gyp) against the system's libjpeg-turbo. */
@@ -29,11 +39,14 @@ const addon = loadAddon();
 export const libjpegAvailable: boolean = addon !== undefined;
 
 /**
- * Decodes a YCbCr JPEG at full size with libjpeg's defaults (the pixels libvips gets). `undefined` when the
- * addon is missing or the photo needs what only libvips does (an ICC profile, CMYK or greyscale, a warning such
- * as truncated data): the caller then uses sharp.
+ * Decodes a YCbCr JPEG at full size with libjpeg's defaults (the pixels libvips gets) and, given a crop, resizes
+ * and crops it as libvips' Lanczos-3 reduce does (native/centre-crop.c); a resize it does not transcribe
+ * (enlarging) leaves the whole decode, `cropped` false. `undefined` when the addon is missing or the photo needs
+ * what only libvips does (an ICC profile, CMYK or greyscale, a warning such as truncated data): the caller then
+ * uses sharp.
  */
-export async function decodeJpegDirect(bytes: Uint8Array): Promise<DecodedJpeg | undefined> {
+export async function decodeJpegDirect(bytes: Uint8Array, crop?: JpegCrop): Promise<DecodedJpeg | undefined> {
   if (!addon) return undefined;
-  return (await addon.decodeJpeg(bytes)) ?? undefined;
+  const plan = crop && [crop.resizedWidth, crop.resizedHeight, crop.left, crop.top, crop.size];
+  return (await addon.decodeJpeg(bytes, plan)) ?? undefined;
 }

@@ -110,8 +110,8 @@ export interface DecodeOptions {
   readonly limits?: DecodeLimits;
   readonly shrinkOnLoad?: boolean;
   /**
-   * Who decodes a JPEG centre crop: libjpeg-turbo directly (the default where native/ is built; the same
-   * pixels, ~1 ms less per 512-px photo) or libvips through sharp.
+   * Who builds a JPEG's centre crop: libjpeg-turbo and native/'s Lanczos-3 (the default where native/ is built;
+   * the same pixels, ~2 ms less per 512-px photo) or libvips through sharp.
    */
   readonly jpegDecoder?: 'libjpeg' | 'libvips';
 }
@@ -172,9 +172,9 @@ export async function imageToPixels(
 }
 
 /**
- * The centre crop of a JPEG decoded by libjpeg-turbo, then resized and cropped by libvips as sharp's own pipeline
- * does: byte for byte the same crop (src/vision/jpeg-decoder.test.ts), without libvips' decode. `undefined` when
- * the photo needs sharp's decoder.
+ * The centre crop of a JPEG decoded by libjpeg-turbo and resized in the addon (or, where it enlarges, by libvips)
+ * as sharp's own pipeline does: byte for byte the same crop (src/vision/jpeg-decoder.test.ts), without libvips'
+ * decode. `undefined` when the photo needs sharp's decoder.
  */
 async function centreCropFromLibjpeg(
   bytes: Uint8Array,
@@ -185,7 +185,8 @@ async function centreCropFromLibjpeg(
   // Where sharp would shrink on load (libjpeg's 1/2–1/8 scales), its crop differs from a full decode resized:
   // large photos keep sharp's path.
   if (jpegShrinkOnLoad(width, height, plan.resizedWidth, plan.resizedHeight) > 1) return undefined;
-  const decoded = await decodeJpegDirect(bytes);
+  const decoded = await decodeJpegDirect(bytes, plan);
+  if (decoded?.cropped) return decoded.data;
   // A file whose frames disagree with the header we read is sharp's to judge.
   if (!decoded || decoded.width !== width || decoded.height !== height) return undefined;
   try {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import sharp from 'sharp';
 import { createRemoteClassifier } from '../../src/inference/index.js';
 import { tinyDescription, tinyServer } from './harness.js';
 import { colourPhoto, writeTinyModel } from './tiny-model.js';
@@ -70,7 +71,17 @@ describe('inference server under load and change', () => {
     const server = await tinyServer({ max_queue_delay_ms: 0, timeout_ms: 20_000 });
     try {
       const red = await colourPhoto('red');
-      const held = server.app.inject({ method: 'POST', url: '/predict', payload: red, headers: jpeg });
+      // A small JPEG is decoded and classified in about a millisecond, too briefly to catch in flight; a
+      // 9-megapixel PNG keeps its worker busy for tens of milliseconds.
+      const large = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: 'red' } })
+        .png()
+        .toBuffer();
+      const held = server.app.inject({
+        method: 'POST',
+        url: '/predict',
+        payload: large,
+        headers: { 'content-type': 'image/png' },
+      });
       await waitFor(() => (server.manager.current?.stats?.().inFlight ?? 0) > 0);
       await server.manager.current!.killWorker!();
       const answer = await held;

@@ -69,9 +69,10 @@ export interface FloorOptions {
 
 /**
  * Measures each stage of serving one photo alone, in this process, one libvips thread and the recipe's
- * model: the header (sharp's and ours), the full decode (libvips, libjpeg-turbo), the crop with either decoder
- * and as served (decode, shrink-on-load, resize, crop), normalisation to float CHW, the packaged model and its backbone and head apart at batch 1 and 8 on one and
- * two threads, and an empty HTTP round trip to a Fastify process that reads the body and answers JSON.
+ * model: the header (sharp's and ours), the full decode (libvips, libjpeg-turbo), the crop through libvips and
+ * as served (native/ where built), normalisation to float CHW, the packaged model and its backbone and head apart
+ * at batch 1 and 8 on one and two threads, and an empty HTTP round trip to a Fastify process that reads the body
+ * and answers JSON.
  */
 export async function measureFloor(options: FloorOptions): Promise<FloorResult> {
   const { recipe, photos, rounds } = options;
@@ -102,7 +103,7 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
       add(
         await perPhoto('decode, full size (libjpeg-turbo alone)', rounds, bytes, (b) => decodeJpegDirect(b)),
       );
-    // Side by side: the crop with libvips decoding, and with libjpeg-turbo decoding before libvips resizes.
+    // Side by side: the crop all through libvips, and as the recipe serves it (native/'s decode and resize).
     add(
       await perPhoto('decode + resize + crop (libvips decode)', rounds, bytes, (b) =>
         imageToPixels(b, spec, { ...served, jpegDecoder: 'libvips' }),

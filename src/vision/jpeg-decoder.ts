@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { projectPath } from '../core/index.js';
+import type { CentreCropPlan } from './centre-crop.js';
 
 /** Interleaved RGB, `width` × `height` × 3 bytes: the whole photo, or the crop asked for when `cropped`. */
 export interface DecodedJpeg {
@@ -7,15 +8,6 @@ export interface DecodedJpeg {
   readonly width: number;
   readonly height: number;
   readonly cropped: boolean;
-}
-
-/** Where the crop lies once the photo is resized to `resizedWidth` × `resizedHeight` (centreCropPlan's). */
-export interface JpegCrop {
-  readonly resizedWidth: number;
-  readonly resizedHeight: number;
-  readonly left: number;
-  readonly top: number;
-  readonly size: number;
 }
 
 interface JpegAddon {
@@ -45,7 +37,10 @@ export const libjpegAvailable: boolean = addon !== undefined;
  * what only libvips does (an ICC profile, CMYK or greyscale, a warning such as truncated data): the caller then
  * uses sharp.
  */
-export async function decodeJpegDirect(bytes: Uint8Array, crop?: JpegCrop): Promise<DecodedJpeg | undefined> {
+export async function decodeJpegDirect(
+  bytes: Uint8Array,
+  crop?: CentreCropPlan,
+): Promise<DecodedJpeg | undefined> {
   if (!addon) return undefined;
   const plan = crop && [crop.resizedWidth, crop.resizedHeight, crop.left, crop.top, crop.size];
   return (await addon.decodeJpeg(bytes, plan)) ?? undefined;

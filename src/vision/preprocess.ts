@@ -128,13 +128,16 @@ export async function imageToPixels(
 ): Promise<PreprocessedPixels> {
   const limits = options.limits ?? defaultDecodeLimits;
   const { width, height, format, orientation } = await inspectImage(bytes, limits);
+  const view = options.view;
+  // The plan is shared with the browser (web/), which must crop exactly where the server does.
+  const plan = view ? undefined : centreCropPlan(width, height, spec);
   const direct =
-    !options.view &&
+    plan &&
     options.shrinkOnLoad !== false &&
     options.jpegDecoder !== 'libvips' &&
     format === 'jpeg' &&
     orientation === 1
-      ? await centreCropFromLibjpeg(bytes, width, height, centreCropPlan(width, height, spec))
+      ? await centreCropFromLibjpeg(bytes, width, height, plan)
       : undefined;
   if (direct) return { pixels: direct, width, height };
   let pipeline =
@@ -142,22 +145,14 @@ export async function imageToPixels(
       ? await decodedFullSize(bytes, limits)
       : sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).rotate();
   pipeline = pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb');
-  const view = options.view;
   if (view) {
     const region = viewRegion(view, width, height);
     pipeline = pipeline.extract(region).resize(spec.size, spec.size, { fit: 'fill' });
     if (view.flip) pipeline = pipeline.flop();
     if (view.brightness !== 1 || view.saturation !== 1)
       pipeline = pipeline.modulate({ brightness: view.brightness, saturation: view.saturation });
-  } else {
-    // The plan is shared with the browser (web/), which must crop exactly where the server does.
-    const plan = centreCropPlan(width, height, spec);
-    pipeline = pipeline.resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill' }).extract({
-      left: plan.left,
-      top: plan.top,
-      width: plan.size,
-      height: plan.size,
-    });
+  } else if (plan) {
+    pipeline = resizeAndCrop(pipeline, plan);
   }
   try {
     const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -190,14 +185,18 @@ async function centreCropFromLibjpeg(
   // A file whose frames disagree with the header we read is sharp's to judge.
   if (!decoded || decoded.width !== width || decoded.height !== height) return undefined;
   try {
-    return await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
-      .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill' })
-      .extract({ left: plan.left, top: plan.top, width: plan.size, height: plan.size })
-      .raw()
-      .toBuffer();
+    const raw = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } });
+    return await resizeAndCrop(raw, plan).raw().toBuffer();
   } catch (cause) {
     throw new CorruptImageError(errorMessage(cause), cause);
   }
+}
+
+/** The centre crop's resize and extract, as sharp runs them on an encoded photo or on decoded pixels. */
+function resizeAndCrop(pipeline: Sharp, plan: CentreCropPlan): Sharp {
+  return pipeline
+    .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill' })
+    .extract({ left: plan.left, top: plan.top, width: plan.size, height: plan.size });
 }
 
 /** {@link imageToPixels}, then normalised into a float32 CHW tensor (training, evaluation, float models). */

@@ -135,7 +135,25 @@ function accuracy() {
   const lsoN = readJson('results/accuracy/eval-leave-source-out.json')?.pooled?.n;
   return `${table(header, rows)}\n\nTest: the packaged model on the test split (it shares sources with train). Leave-source-out: ${
     lsoN ? `each of the ${lsoN} photos` : 'every photo'
-  } scored by a head fitted without its source (the protocol's per-fold head). The course's Food-11 model, with its own head, never saw any of these sources.\n\n${backbones()}`;
+  } scored by a head fitted without its source (the protocol's per-fold head). The course's Food-11 model, with its own head, never saw any of these sources.\n\n${backbones()}\n\n${headCv()}`;
+}
+
+// `gourmetgram study --head-cv`: the accuracy recipe's head for each number of training views, cross-validated.
+function headCv() {
+  const study = readJson('results/accuracy/head-cv.json');
+  if (!study)
+    return '_No results/accuracy/head-cv.json yet: run `gourmetgram study --head-cv --recipe accuracy`._';
+  const rows = study.rows.map((r, i) => [
+    r.label,
+    `${pct(r.top1)}${ci(r)}`,
+    pct(r.macro_f1),
+    i === 0 ? '–' : `+${r.versus_first.gained} / −${r.versus_first.lost}`,
+    Math.round(r.fit_seconds),
+  ]);
+  return `The accuracy recipe's head by ${study.folds}-fold cross-validation over train + validation (\`gourmetgram study --head-cv --recipe accuracy --views ${study.rows.map((r) => r.views).join(',')}\`, results/accuracy/head-cv.json; ${study.data.photos} photos, each scored once by a head fitted without its fold, head alone; test never read):\n\n${table(
+    ['head', 'top-1 [95 % CI]', 'macro-F1', 'photos gained / lost against the first row', 'fit CPU s'],
+    rows,
+  )}`;
 }
 
 // `gourmetgram study --backbones`: each backbone and combination with the same head.

@@ -8,6 +8,13 @@ export {
   readCorrectionsExport,
   testTolerance,
 } from './corrections-data.js';
+export {
+  type CrossValidationInput,
+  type CrossValidationRow,
+  crossValidateHeads,
+  groupFolds,
+  type HeadVariant,
+} from './cross-validation.js';
 export { classifyItems, type EvaluationResult, evaluateRecipe } from './evaluate.js';
 export {
   type EmbeddedSplit,
@@ -15,6 +22,7 @@ export {
   type FitHeadInput,
   type FittedHead,
   fitRecipeHead,
+  hyperParameters,
   type SearchRow,
 } from './fit-head.js';
 export { buildHeadCard, type HeadCardFacts } from './head-card.js';

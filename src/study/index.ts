@@ -10,6 +10,7 @@ export {
 } from './backbone-steps.js';
 export { type BackboneStudyOptions, runBackboneStudy } from './backbone-study.js';
 export { StudyError, studyErrorCodes } from './errors.js';
+export { type HeadCvStudyOptions, type HeadCvStudyResult, runHeadCvStudy } from './head-cv-study.js';
 export {
   embedItems,
   type HeadKind,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normal, seededRandom } from '../core/index.js';
 import type { DatasetItem } from '../data/index.js';
+import { defaultHyperParameters } from '../models/index.js';
 import { crossValidateHeads, groupFolds } from './cross-validation.js';
 
 const classes = ['a', 'b', 'c'];
@@ -25,15 +26,7 @@ function photos(n: number): { items: DatasetItem[]; embeddings: Float32Array[][]
   return { items, embeddings };
 }
 
-const params = {
-  hidden: 0,
-  l2: 1e-3,
-  epochs: 10,
-  batchSize: 32,
-  learningRate: 0.01,
-  balanceClasses: true,
-  seed: 5,
-};
+const params = { ...defaultHyperParameters, epochs: 10, batchSize: 32, learningRate: 0.01, seed: 5 };
 
 describe('head cross-validation', () => {
   it('should keep each photo group in one fold and use every fold', () => {

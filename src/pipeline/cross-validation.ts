@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DatasetItem } from '../data/index.js';
-import { classificationReport, wilsonInterval } from '../evaluation/index.js';
+import { argmax, classificationReport, wilsonInterval } from '../evaluation/index.js';
 import type { HeadHyperParameters } from '../models/index.js';
 import type { HeadFitJob, HeadFitReply } from './head-fit-worker.js';
 import { toTrainingSet } from './training-set.js';
@@ -63,7 +63,8 @@ export async function crossValidateHeads(input: CrossValidationInput): Promise<C
   const jobs = input.variants.flatMap((variant, v) =>
     Array.from({ length: input.folds }, (_, k) => ({ v, k, variant })),
   );
-  const predicted = input.variants.map(() => new Int32Array(input.items.length));
+  const classes = input.classes.length;
+  const probabilities = input.variants.map(() => new Float32Array(input.items.length * classes));
   const seconds = input.variants.map(() => 0);
   let done = 0;
   await runInWorkers(
@@ -78,24 +79,22 @@ export async function crossValidateHeads(input: CrossValidationInput): Promise<C
       heldOut.forEach((i, r) => {
         heldOutRows.set(input.embeddings[i]![0]!, r * input.width);
       });
-      const train = toTrainingSet(trainItems, trainViews, input.width, input.classes.length, 'all');
+      const train = toTrainingSet(trainItems, trainViews, input.width, classes, 'all');
       const reply = await fit({ train, heldOut: heldOutRows, params: variant.params });
       if (!reply.probabilities) throw new Error(`head fit failed: ${reply.error}`);
       heldOut.forEach((i, r) => {
-        predicted[v]![i] = argmax(reply.probabilities!, r, input.classes.length);
+        probabilities[v]!.set(reply.probabilities!.subarray(r * classes, (r + 1) * classes), i * classes);
       });
       seconds[v]! += reply.seconds ?? 0;
       input.onFit?.(++done, jobs.length);
     }),
   );
+  const rightOf = (p: Float32Array) =>
+    Int32Array.from(labels, (label, i) => (argmax(p, i * classes, classes) === label ? 1 : 0));
+  const first = rightOf(probabilities[0]!);
   return input.variants.map((variant, v) => {
-    const oneHot = new Float32Array(labels.length * input.classes.length);
-    predicted[v]!.forEach((c, i) => {
-      oneHot[i * input.classes.length + c] = 1;
-    });
-    const report = classificationReport(oneHot, labels, input.classes);
-    const right = predicted[v]!.map((c, i) => (c === labels[i] ? 1 : 0));
-    const first = predicted[0]!.map((c, i) => (c === labels[i] ? 1 : 0));
+    const report = classificationReport(probabilities[v]!, labels, input.classes);
+    const right = rightOf(probabilities[v]!);
     return {
       label: variant.label,
       views: variant.views,
@@ -115,12 +114,6 @@ export async function crossValidateHeads(input: CrossValidationInput): Promise<C
       fit_seconds: seconds[v]!,
     };
   });
-}
-
-function argmax(values: Float32Array, row: number, width: number): number {
-  let best = 0;
-  for (let c = 1; c < width; c++) if (values[row * width + c]! > values[row * width + best]!) best = c;
-  return best;
 }
 
 type Task = (fit: (job: HeadFitJob) => Promise<HeadFitReply>) => Promise<void>;

@@ -6,6 +6,7 @@ import type { ModelStoreOptions } from '../models/index.js';
 import {
   type CrossValidationRow,
   crossValidateHeads,
+  type EmbeddedItems,
   type HeadVariant,
   hyperParameters,
   openRecipeEmbedder,
@@ -55,7 +56,7 @@ export async function runHeadCvStudy(options: HeadCvStudyOptions): Promise<HeadC
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     log: options.log,
   });
-  let embedded: Awaited<ReturnType<typeof embedder.embed>>;
+  let embedded: EmbeddedItems;
   try {
     embedded = await embedder.embed('train + validation', candidates, Math.max(...options.views));
   } finally {
